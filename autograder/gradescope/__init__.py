@@ -1,0 +1,1 @@
+"""Gradescope: the autograder zip (``build``) and its entry point (``run``)."""

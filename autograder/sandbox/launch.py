@@ -1,0 +1,213 @@
+"""Start the student process: isolated as another user when the grader is root.
+
+As root: ``unshare`` gives new PID, mount, network, IPC and UTS namespaces,
+``jail.py`` builds a minimal read-only filesystem and drops to an unprivileged
+uid with no supplementary groups, a cgroup caps memory and processes, and
+rlimits cap file size, open files and CPU time. Killing ``unshare`` kills the
+namespace and with it every process the submission started, daemons included.
+
+As an ordinary user (a student checking their work locally) the process split,
+the rlimits and the kill of every descendant remain; the separate user, the
+namespaces and the cgroup need root and are skipped, and :attr:`Sandbox.notes`
+says so.
+"""
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from .cgroup import Cgroup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKER_FILES = ("worker.py", "wire.py")
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _is_root():
+    return os.geteuid() == 0
+
+
+def _has_namespaces():
+    return shutil.which("unshare") is not None
+
+
+class Sandbox:
+    """One student process's isolation: start it, then kill everything it made.
+
+    Parameters
+    ----------
+    limits : autograder.sandbox.limits.Limits
+    helpers_dir : str
+        The ``helpers`` package directory, importable from the student process.
+    isolate : bool, optional
+        Force the root isolation on or off (default: on when root).
+    """
+
+    def __init__(self, limits, helpers_dir, isolate=None):
+        self.limits = limits
+        self.helpers_dir = os.path.abspath(helpers_dir)
+        self.isolate = _is_root() and _has_namespaces() if isolate is None else isolate
+        self.proc = None
+        self.cgroup = None
+        self.uid = None
+        self.tmp = None
+        self.notes = []
+
+    # ------------------------------------------------------------------ start
+    def start(self, fd_in, fd_out, out_fd):
+        """Start the worker; it reads requests on ``fd_in``, answers on ``fd_out``.
+
+        Its stdout and stderr go to ``out_fd``. Returns the ``subprocess.Popen``.
+        """
+        self.tmp = tempfile.mkdtemp(prefix="cvgrade-")
+        os.chmod(self.tmp, 0o755)
+        worker_dir = os.path.join(self.tmp, "worker")
+        os.mkdir(worker_dir)
+        for name in WORKER_FILES:
+            shutil.copy(os.path.join(HERE, name), worker_dir)
+            os.chmod(os.path.join(worker_dir, name), 0o644)
+        os.chmod(worker_dir, 0o755)
+        rlimits = {"fsize": self.limits.fsize_bytes, "nofile": self.limits.nofile,
+                   "core": 0, "cpu": int(self.limits.total_seconds * 4) + 60}
+        if self.isolate:
+            return self._start_isolated(worker_dir, rlimits, fd_in, fd_out, out_fd)
+        return self._start_plain(worker_dir, rlimits, fd_in, fd_out, out_fd)
+
+    def _env(self, home, pythonpath):
+        threads = "2"
+        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+                "PYTHONPATH": pythonpath, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+                "MPLBACKEND": "Agg", "MPLCONFIGDIR": os.path.join(home, ".mpl"),
+                "IPYTHONDIR": os.path.join(home, ".ipython"),
+                "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+                "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+                "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1"}
+
+    def _start_isolated(self, worker_dir, rlimits, fd_in, fd_out, out_fd):
+        self.uid = 40000 + os.getpid() % 20000
+        name = f"cvgrade-{os.getpid()}-{int(time.time() * 1000) % 10**8}"
+        self.cgroup = Cgroup.create(name, self.limits.memory_bytes, self.limits.nproc)
+        if self.cgroup is None:
+            rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
+            self.notes.append("no writable cgroup: memory capped by an address-space rlimit")
+        rlimits["nproc"] = self.limits.nproc
+        root = os.path.join(self.tmp, "root")
+        os.mkdir(root)
+        home = "/tmp/home"
+        python = sys.executable
+        readonly = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(python))]
+        spec = {
+            "root": root, "tmpfs_bytes": self.limits.tmpfs_bytes, "home": home,
+            "uid": self.uid, "gid": self.uid,
+            "readonly": readonly,
+            "mapped": [[self.helpers_dir, "/opt/cvgrader/lib/helpers"],
+                       [worker_dir, "/opt/cvgrader/worker"]],
+            "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
+            "env": self._env(home, "/opt/cvgrader/lib"),
+            "argv": [python, "/opt/cvgrader/worker/worker.py", str(fd_in), str(fd_out),
+                     json.dumps(rlimits)],
+        }
+        cmd = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc",
+               "--uts", "--propagation", "private",
+               sys.executable, "-I", os.path.join(HERE, "jail.py"), json.dumps(spec)]
+        self.notes.append(
+            f"student code ran as uid {self.uid} without groups, in its own PID, mount and "
+            f"network namespaces (no network), on a {self.limits.tmpfs_bytes >> 20} MiB "
+            f"private filesystem" + (", in a memory/pids cgroup" if self.cgroup else ""))
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out_fd,
+                                     stderr=out_fd, pass_fds=(fd_in, fd_out),
+                                     env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+        return self.proc
+
+    def _start_plain(self, worker_dir, rlimits, fd_in, fd_out, out_fd):
+        home = os.path.join(self.tmp, "home")
+        os.mkdir(home)
+        rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
+        _become_subreaper()
+        self.notes.append(
+            "not running as root: student code ran in a separate process with rlimits, "
+            "but as the same user, with network and without namespaces or cgroups "
+            "(Gradescope grading, which runs as root, isolates it fully)")
+        env = self._env(home, os.path.dirname(self.helpers_dir))
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(worker_dir, "worker.py"), str(fd_in), str(fd_out),
+             json.dumps(rlimits)], cwd=home, stdin=subprocess.DEVNULL, stdout=out_fd,
+            stderr=out_fd, pass_fds=(fd_in, fd_out), env=env, start_new_session=True)
+        return self.proc
+
+    # ------------------------------------------------------------------ stop
+    def oom_killed(self):
+        return bool(self.cgroup and self.cgroup.oom_killed())
+
+    def stop(self):
+        """Kill the student process and everything it started; remove temporary files."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                try:
+                    if self.isolate:
+                        self.proc.kill()  # --kill-child takes the whole PID namespace down
+                    else:
+                        os.killpg(self.proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        for _ in range(3):  # daemons: whatever still runs as the sandbox user, or below us
+            if not kill_leftovers(self.uid):
+                break
+            time.sleep(0.05)
+        if self.cgroup is not None:
+            self.cgroup.remove()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+def _become_subreaper():
+    """Orphans of the student process become our children, so none can escape the kill."""
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def kill_leftovers(uid=None):
+    """SIGKILL processes of ``uid`` and, without one, our own descendants; count them."""
+    killed = 0
+    if uid is not None:
+        for pid in _pids():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == uid:
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+            except OSError:
+                pass
+        return killed
+    try:
+        import psutil
+    except ImportError:
+        return 0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+            killed += 1
+        except psutil.Error:
+            pass
+    for child in psutil.Process().children():
+        try:
+            child.wait(timeout=0)
+        except (psutil.Error, Exception):
+            pass
+    return killed
+
+
+def _pids():
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
