@@ -1,0 +1,46 @@
+# Course-in-a-box: one command per job. Everything runs in .venv, built from requirements.txt.
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_BIN := $(abspath .venv/bin)
+# nbgrader shells out to alembic: the venv's bin/ must be on PATH wherever it runs.
+export PATH := $(VENV_BIN):$(PATH)
+HOMEWORKS := $(notdir $(wildcard solutions/hw*))
+HW ?= hw0
+SUBMISSION ?= notebooks/$(HW)/$(HW).ipynb
+
+.PHONY: setup release autograder grade demo test lab lock clean
+
+setup: .venv/.installed  ## build .venv from the pins and enable nbgrader's JupyterLab extension
+
+.venv/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	.venv/bin/jupyter server extension enable --sys-prefix nbgrader >/dev/null 2>&1 || true
+	.venv/bin/jupyter labextension enable nbgrader >/dev/null 2>&1 || true
+	touch $@
+
+release: setup  ## regenerate the student notebooks in notebooks/ with nbgrader generate_assignment
+	$(PY) -m autograder.release $(HOMEWORKS)
+
+autograder: setup  ## build autograder/dist/<hw>.zip for Gradescope
+	@for hw in $(HOMEWORKS); do $(PY) -m autograder zip $$hw; done
+
+grade: setup  ## grade one submission: make grade HW=hw0 SUBMISSION=path.ipynb
+	$(PY) -m autograder grade $(HW) $(SUBMISSION) --results build/results/$(HW).json
+
+demo: setup release autograder  ## grade reference answers and blank releases through the zips
+	$(PY) -m autograder.demo $(HOMEWORKS)
+
+test: setup  ## the project's test suite
+	$(PY) -m pytest -n 2 -q tests
+
+lab: setup  ## open JupyterLab on the student notebooks
+	.venv/bin/jupyter lab notebooks
+
+lock:  ## re-pin requirements.txt from the current .venv
+	$(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.txt
+
+clean:
+	rm -rf build autograder/dist

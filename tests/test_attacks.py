@@ -1,0 +1,333 @@
+"""The public attack catalog: each attack is contained.
+
+Contained means: the grader finishes, ``results.json`` is valid, the score is not
+above the same submission's honest score, and nothing the submission started is
+still running. Attack code is appended to the last answer cell of a submission
+whose graded functions return zeros (so tests reach their comparisons); the
+honest score is that of the same submission without the attack.
+"""
+
+import json
+import os
+import socket
+import textwrap
+import threading
+import time
+
+import pytest
+
+from autograder.pipeline import homeworks
+from autograder.pipeline.source import load_assignment, nbgrader_meta
+from autograder.submissions import load_release
+from tests.conftest import HOMEWORKS, grade_notebook
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="isolation needs root")
+HW = HOMEWORKS[0]
+SANDBOX_UIDS = range(40000, 60000)
+
+
+def zero_answers(name):
+    names = load_assignment(homeworks.source_path(name), name).graded_names
+    return "\nimport numpy as _np\n" + "\n".join(
+        f"def {n}(*a, **k):\n    return _np.zeros((2, 2))" for n in names)
+
+
+def submission(name, attack=""):
+    nb = load_release(name)
+    last = [c for c in nb["cells"] if nbgrader_meta(c).get("solution")][-1]
+    src = "".join(last["source"]) if isinstance(last["source"], list) else last["source"]
+    last["source"] = src + "\n" + zero_answers(name) + "\n" + textwrap.dedent(attack)
+    return nb
+
+
+def sandbox_processes():
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid in SANDBOX_UIDS:
+                    found.append(pid)
+            except OSError:
+                pass
+    return found
+
+
+_honest = {}
+
+
+def honest_score(tmp_path, name):
+    if name not in _honest:
+        _honest[name] = grade_notebook(tmp_path, name, submission(name))["score"]
+    return _honest[name]
+
+
+def check_contained(tmp_path, name, attack, **kwargs):
+    (tmp_path / "honest").mkdir()
+    baseline = honest_score(tmp_path / "honest", name)
+    t0 = time.monotonic()
+    results = grade_notebook(tmp_path, name, submission(name, attack), **kwargs)
+    elapsed = time.monotonic() - t0
+    assert results["score"] <= baseline, f"attack raised the score: {results['output']}"
+    assert elapsed < homeworks.get(name).limits.total_seconds + 30
+    time.sleep(0.2)
+    assert not sandbox_processes(), "processes of the submission outlived grading"
+    return results
+
+
+ATTACKS = {
+    "patched_numpy_comparisons": """
+        import numpy as np, numpy.testing
+        np.allclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        np.isclose = lambda *a, **k: np.ones((), bool)
+        numpy.testing.assert_allclose = lambda *a, **k: None
+        import builtins; builtins.AssertionError = type("Nope", (Exception,), {})
+    """,
+    "input_transformer_blanks_later_cells": """
+        get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
+        get_ipython().input_transformers_cleanup.append(lambda lines: [])
+    """,
+    "custom_exception_handler_and_silenced_tracebacks": """
+        import sys
+        get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)
+        sys.excepthook = lambda *a: None
+        get_ipython().showtraceback = lambda *a, **k: None
+    """,
+    "objects_that_compare_equal_to_anything": """
+        import numpy as np
+        class Liar(np.ndarray):
+            def __eq__(self, other): return True
+            __ne__ = lambda self, other: False
+            def __array_ufunc__(self, *a, **k): return True
+        class Anything:
+            def __eq__(self, other): return True
+            def __array__(self, *a, **k): raise TypeError
+            def __float__(self): return 0.0
+        for _n in list(globals()):
+            if callable(globals()[_n]) and not _n.startswith("_") and _n not in ("Liar", "Anything", "np", "get_ipython", "exit", "quit"):
+                globals()[_n] = (lambda *a, **k: Anything())
+    """,
+    "reads_solutions_tests_and_gradebook": """
+        import os
+        found = []
+        for top in ("/", "/autograder", os.path.expanduser("~"), "/tmp", "/work"):
+            for d, dirs, files in os.walk(top):
+                if d.startswith(("/proc", "/sys", "/usr", "/dev")):
+                    dirs[:] = []
+                    continue
+                for f in files:
+                    if f.endswith((".ipynb", ".db", ".json")):
+                        try:
+                            text = open(os.path.join(d, f), errors="ignore").read()
+                        except OSError:
+                            continue
+                        if "BEGIN SOLUTION" in text or "HIDDEN TESTS" in text or "solution" in text:
+                            found.append(os.path.join(d, f))
+        if found:
+            import json as _j
+            nb = _j.load(open(found[0]))
+            for c in nb["cells"]:
+                src = "".join(c["source"])
+                if "BEGIN SOLUTION" in src:
+                    exec(src.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), globals())
+    """,
+    "forges_results_json_also_from_a_daemon": """
+        import os, json, time
+        forged = json.dumps({"score": 1000, "tests": []})
+        def forge():
+            for p in ("/autograder/results/results.json", "results.json", "/tmp/results.json"):
+                try:
+                    os.makedirs(os.path.dirname(p) or ".", exist_ok=True)
+                    open(p, "w").write(forged)
+                except OSError:
+                    pass
+        forge()
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                for _ in range(600):
+                    forge(); time.sleep(0.05)
+            os._exit(0)
+    """,
+    "patches_grader_modules": """
+        import sys, os
+        for m in list(sys.modules):
+            if "autograder" in m or "wire" in m or "worker" in m:
+                mod = sys.modules[m]
+                for attr in dir(mod):
+                    if attr.startswith(("grade", "build", "write", "describe", "encode")):
+                        try: setattr(mod, attr, lambda *a, **k: {"score": 1000})
+                        except Exception: pass
+        for p in ("/autograder/source/autograder/pipeline/report.py",):
+            try: open(p, "a").write("\\nraise SystemExit")
+            except OSError: pass
+    """,
+    "pickle_payload_in_return_values": """
+        import numpy as np, os
+        class Evil:
+            def __reduce__(self):
+                return (os.system, ("touch /tmp/cvgrade-pwned",))
+        _keep = globals().get("__name__")
+        for _n in [n for n in globals() if not n.startswith("_") and callable(globals()[n]) and n not in ("Evil", "np", "os", "get_ipython", "exit", "quit")]:
+            globals()[_n] = lambda *a, **k: np.array([Evil(), Evil()], dtype=object)
+    """,
+    "os_exit": """
+        import os
+        os._exit(0)
+    """,
+    "system_exit": """
+        raise SystemExit("bye")
+    """,
+    "kills_the_parent_and_everything": """
+        import os, signal
+        for pid in (os.getppid(), 1):
+            try: os.kill(pid, signal.SIGKILL)
+            except OSError: pass
+        try: os.kill(-1, signal.SIGKILL)
+        except OSError: pass
+    """,
+    "fork_bomb": """
+        import os
+        for _ in range(10000):
+            try: os.fork()
+            except OSError: break
+    """,
+    "memory_hog": """
+        hog = []
+        for _ in range(400):
+            hog.append(bytearray(64 * 2**20))
+    """,
+    "output_flood": """
+        import sys
+        for _ in range(10**7):
+            sys.stdout.write("x" * 10000 + "\\n")
+    """,
+    "fills_the_disk": """
+        import os
+        for i in range(10**6):
+            try:
+                with open(f"/tmp/fill{i}", "wb") as f:
+                    f.write(b"0" * 2**20 * 32)
+            except OSError:
+                break
+    """,
+    "daemon_outlives_grading": """
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                import signal
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
+                time.sleep(3600)
+            os._exit(0)
+    """,
+    "ignores_sigterm_and_loops_in_calls": """
+        import signal, numpy as np
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for _n in [n for n in globals() if not n.startswith("_") and callable(globals()[n]) and n not in ("signal", "np", "get_ipython", "exit", "quit")]:
+            def _spin(*a, **k):
+                while True: pass
+            globals()[_n] = _spin
+    """,
+    "reads_environment_and_metadata": """
+        import os
+        leaked = dict(os.environ)
+        for p in ("/autograder/submission_metadata.json", "/proc/1/environ"):
+            try: leaked[p] = open(p).read()
+            except OSError: pass
+        print("LEAK", leaked)
+    """,
+}
+
+
+@ROOT_ONLY
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_attack_is_contained(tmp_path, attack):
+    marker = "/tmp/cvgrade-pwned"
+    if os.path.exists(marker):
+        os.remove(marker)
+    check_contained(tmp_path, HW, ATTACKS[attack])
+    assert not os.path.exists(marker), "something unpickled student data"
+
+
+@ROOT_ONLY
+@pytest.mark.parametrize("name", HOMEWORKS)
+@pytest.mark.parametrize("attack", ["patched_numpy_comparisons", "reads_solutions_tests_and_gradebook",
+                                    "objects_that_compare_equal_to_anything"])
+def test_core_attacks_contained_in_every_homework(tmp_path, name, attack):
+    check_contained(tmp_path, name, ATTACKS[attack])
+
+
+@ROOT_ONLY
+def test_no_secrets_in_the_student_process(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CV_GRADER_SECRET", "s3cr3t-token")
+    lines = []
+    results = grade_notebook(tmp_path, HW, submission(HW, ATTACKS["reads_environment_and_metadata"]),
+                             log=lambda *a: lines.append(" ".join(map(str, a))))
+    log = "\n".join(lines)
+    assert "LEAK" in log  # the student's print reached the instructors' log
+    assert "s3cr3t-token" not in log
+    assert "submission_metadata" not in log.split("LEAK", 1)[1].split("}", 1)[0] or "users" not in log
+    (tmp_path / "honest").mkdir()
+    assert results["score"] <= honest_score(tmp_path / "honest", HW)
+
+
+@ROOT_ONLY
+def test_no_network(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    accepted = []
+
+    def accept():
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            try:
+                conn, _ = server.accept()
+                accepted.append(conn)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    attack = f"""
+        import socket, urllib.request
+        for target in [("127.0.0.1", {port}), ("8.8.8.8", 53)]:
+            try: socket.create_connection(target, timeout=2).send(b"hello")
+            except OSError as e: print("blocked", e)
+    """
+    check_contained(tmp_path, HW, attack)
+    server.close()
+    thread.join(timeout=2)
+    assert not accepted, "the student process reached the network"
+
+
+@ROOT_ONLY
+def test_forged_results_do_not_survive_through_the_zip(zips, tmp_path):
+    from autograder.demo import run_zip
+
+    results, seconds, log = run_zip(zips[HW], submission(HW, ATTACKS["forges_results_json_also_from_a_daemon"]),
+                                    str(tmp_path))
+    time.sleep(1.0)
+    on_disk = json.loads((tmp_path / "autograder" / "results" / "results.json").read_text())
+    assert on_disk == results and results["score"] < 1000 and results["tests"]
+    assert not sandbox_processes()
+
+
+@ROOT_ONLY
+def test_student_cannot_read_the_source_through_the_zip(zips, tmp_path):
+    from autograder.demo import run_zip
+
+    attack = """
+        import os
+        for p in ("/autograder/source", "/autograder/results", "/autograder/submission_metadata.json"):
+            print("EXISTS" if os.path.exists(p) else "ABSENT", p)
+    """
+    results, seconds, log = run_zip(zips[HW], submission(HW, attack), str(tmp_path))
+    assert "ABSENT /autograder/source" in log and "EXISTS" not in log
