@@ -11,8 +11,8 @@ ROOT = os.environ.get("CV_COURSE_ROOT") or os.path.dirname(
 
 #: Per-homework limits; budgets from COURSE.md (grading one submission).
 LIMITS = {
-    "hw0": Limits(cell_seconds=20, total_seconds=120),
-    "hw1": Limits(cell_seconds=20, total_seconds=120),
+    "hw0": Limits(cell_seconds=10, total_seconds=90),
+    "hw1": Limits(cell_seconds=10, total_seconds=90),
     "hw2": Limits(cell_seconds=30, total_seconds=240),
 }
 DEFAULT_LIMITS = Limits(cell_seconds=60, total_seconds=600, memory_bytes=6 * 2**30)

@@ -29,6 +29,11 @@ WORKER_FILES = ("worker.py", "wire.py")
 PR_SET_CHILD_SUBREAPER = 36
 
 
+def sandbox_uid():
+    """The unprivileged uid this grader process gives student code (unique per grader)."""
+    return 40000 + os.getpid() % 20000
+
+
 def _is_root():
     return os.geteuid() == 0
 
@@ -90,7 +95,7 @@ class Sandbox:
                 "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1"}
 
     def _start_isolated(self, worker_dir, rlimits, fd_in, fd_out, out_fd):
-        self.uid = 40000 + os.getpid() % 20000
+        self.uid = sandbox_uid()
         name = f"cvgrade-{os.getpid()}-{int(time.time() * 1000) % 10**8}"
         self.cgroup = Cgroup.create(name, self.limits.memory_bytes, self.limits.nproc)
         if self.cgroup is None:
@@ -160,10 +165,11 @@ class Sandbox:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
-        for _ in range(3):  # daemons: whatever still runs as the sandbox user, or below us
-            if not kill_leftovers(self.uid):
-                break
-            time.sleep(0.05)
+        # Daemons: whatever still runs as the sandbox user, or below us. The kernel tears a
+        # PID namespace down asynchronously, so wait until nothing is left (bounded).
+        end = time.monotonic() + 5.0
+        while kill_leftovers(self.uid) and time.monotonic() < end:
+            time.sleep(0.02)
         if self.cgroup is not None:
             self.cgroup.remove()
         if self.tmp:
