@@ -5,13 +5,23 @@ set -euo pipefail
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="${CV_VENV:-/opt/cvcourse/venv}"
 
-PY="$(command -v python3.11 || true)"
-if [ -z "$PY" ]; then
+# A Python >= 3.10 that can make a venv (Ubuntu 22.04 ships 3.10; 3.11 comes from its archive).
+pick_python() {
+  for name in python3.11 python3.12 python3.10 python3; do
+    local py
+    py="$(command -v "$name")" || continue
+    if "$py" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      echo "$py"; return 0
+    fi
+  done
+  return 1
+}
+PY="$(pick_python)" || {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -y
   apt-get install -y --no-install-recommends python3.11 python3.11-venv util-linux
-  PY="$(command -v python3.11)"
-fi
+  PY="$(pick_python)"
+}
 "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # The CPU build of torch: PyTorch's CPU index where it is reachable, else the pinned release.
