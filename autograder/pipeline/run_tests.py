@@ -20,6 +20,7 @@ MAX_RESTARTS = 2
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
     grade_id: str
     title: str
     points: float
@@ -48,6 +49,7 @@ def describe_failure(err):
 
 
 class TestRunner:
+    __test__ = False  # not a pytest test class
     """Runs test cells against a student session, restarting it when it dies.
 
     Parameters

@@ -21,6 +21,7 @@ class AnswerCell:
 
 @dataclass(frozen=True)
 class TestCell:
+    __test__ = False  # not a pytest test class
     grade_id: str
     points: float
     source: str      # the whole test, hidden part included
