@@ -136,7 +136,8 @@ class Sandbox:
         rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
         _become_subreaper()
         self.notes.append(
-            "not running as root: student code ran in a separate process with rlimits, "
+            "without root (or with isolation turned off): student code ran in a separate "
+            "process with rlimits, "
             "but as the same user, with network and without namespaces or cgroups "
             "(Gradescope grading, which runs as root, isolates it fully)")
         env = self._env(home, os.path.dirname(self.helpers_dir))
