@@ -1,7 +1,8 @@
 """Course helpers: what students are given, never what they must write.
 
-One small module per topic (``convolution``, ``fourier``, ``backprop``, ...) and
-shared pieces (``images``, ``plotting``, ``timing``, ``widgets``, ``testing``).
+One small module per topic (``convolution``, ``fourier``, ``backprop``) and shared
+pieces (``images``, ``plotting``, ``timing``, ``widgets``, ``training``, ``testing``).
 """
 
-__all__ = ["images", "plotting", "timing", "testing"]
+__all__ = ["images", "plotting", "timing", "widgets", "training", "testing",
+           "convolution", "fourier", "backprop"]

@@ -21,13 +21,11 @@ def load_digits_split(seed=0, images=False):
     A random permutation drawn from ``np.random.default_rng(seed)`` puts the
     first 360 samples in the test set, the next 180 in the validation set and
     the remaining 1257 in the training set. Pixels (0–16) are scaled to [0, 1]
-    and then standardized with statistics of the *training* set only:
+    and then standardized with one mean and one standard deviation, those of
+    all pixels of the *training* set (so the images still look like digits).
 
-    - ``images=False``: every pixel (feature) gets zero mean and unit variance
-      (pixels that are constant in the training set are only centred);
-      ``X`` has shape ``(N, 64)``;
-    - ``images=True``: one global mean and standard deviation, and ``X`` has
-      shape ``(N, 1, 8, 8)`` for convolutional layers.
+    ``X`` has shape ``(N, 64)`` (one image per row, pixels in row-major
+    order), or ``(N, 1, 8, 8)`` with ``images=True`` for convolutional layers.
 
     Parameters
     ----------
@@ -48,13 +46,9 @@ def load_digits_split(seed=0, images=False):
     perm = np.random.default_rng(seed).permutation(len(X))
     n_test, n_val = DIGITS_SPLIT["test"], DIGITS_SPLIT["val"]
     test, val, tr = perm[:n_test], perm[n_test:n_test + n_val], perm[n_test + n_val:]
+    X = (X - X[tr].mean()) / X[tr].std()
     if images:
-        mean, std = X[tr].mean(), X[tr].std()
-        X = ((X - mean) / std).reshape(-1, 1, 8, 8)
-    else:
-        mean, std = X[tr].mean(axis=0), X[tr].std(axis=0)
-        std[std < 1e-8] = 1.0
-        X = (X - mean) / std
+        X = X.reshape(-1, 1, 8, 8)
     return X[tr], y[tr], X[val], y[val], X[test], y[test]
 
 
@@ -65,9 +59,9 @@ def show_digits(X, y, n=12, predicted=None, ncols=12):
     X = np.asarray(X)[:n].reshape(-1, 8, 8)
     titles = [str(int(t)) if predicted is None else f"{int(t)} → {int(p)}"
               for t, p in zip(y[:n], (predicted if predicted is not None else y)[:n])]
-    lim = float(np.abs(X).max()) or 1.0
-    return show_images(list(X), titles=titles, ncols=min(ncols, n), size=1.0,
-                       vmin=-lim, vmax=lim)
+    lo, hi = float(X.min()), float(X.max())
+    return show_images(list(X), titles=titles, ncols=min(ncols, len(X)), size=1.0,
+                       vmin=lo, vmax=hi if hi > lo else lo + 1.0)
 
 
 # ----------------------------------------------------------- gradient checking
