@@ -277,12 +277,7 @@ class StudentSession:
         self._write(reply, out, deadline)
 
     def _write(self, header, frames, deadline):
-        header = dict(header, frames=[len(f) for f in frames])
-        import json
-        import struct
-
-        body = json.dumps(header, separators=(",", ":")).encode()
-        data = memoryview(b"".join([struct.pack(">Q", len(body)), body, *frames]))
+        data = memoryview(wire.pack_message(header, frames))
         while data:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -224,12 +224,16 @@ def _array(node, frames):
 
 
 # --------------------------------------------------------------------------- framing
-def write_message(fd, header, frames=()):
-    """Send one message: a JSON-able dict and raw frames."""
+def pack_message(header, frames=()):
+    """The bytes of one message: length, JSON header (with the frame sizes), frames."""
     header = dict(header, frames=[len(f) for f in frames])
     body = json.dumps(header, separators=(",", ":")).encode()
-    parts = [struct.pack(">Q", len(body)), body, *frames]
-    data = memoryview(b"".join(parts))
+    return b"".join([struct.pack(">Q", len(body)), body, *frames])
+
+
+def write_message(fd, header, frames=()):
+    """Send one message (blocking): a JSON-able dict and raw frames."""
+    data = memoryview(pack_message(header, frames))
     while data:
         n = os.write(fd, data)
         data = data[n:]
