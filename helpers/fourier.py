@@ -350,7 +350,7 @@ def first_crossover(sizes, slow, fast):
 
 
 def plot_timing_crossover(sizes, times, slow, fast, xlabel="kernel size", ax=None):
-    """Plot timings (log scale) and mark from which size ``times[fast]`` stays below ``times[slow]``.
+    """Plot timings (log scale) and mark the size from which ``fast`` stays below ``slow``.
 
     Parameters
     ----------
