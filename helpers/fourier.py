@@ -260,6 +260,10 @@ def hybrid_figure(hybrid_fn, img_low, img_high, sigma_low, sigma_high, levels=5)
 def hybrid_widget(hybrid_fn, img_low, img_high, sigma_low=6.0, sigma_high=3.0, max_sigma=12.0):
     """Interactive hybrid image: two sliders for ``sigma_low`` and ``sigma_high``.
 
+    The figure of :func:`hybrid_figure` is rendered to a PNG shown in an
+    ``ipywidgets.Image``, redrawn when a slider is released. (No ``Output``
+    widget capture: executing the notebook headless never waits on it.)
+
     Parameters
     ----------
     hybrid_fn : callable
@@ -271,26 +275,33 @@ def hybrid_widget(hybrid_fn, img_low, img_high, sigma_low=6.0, sigma_high=3.0, m
 
     Returns
     -------
-    ipywidgets.Widget
+    ipywidgets.VBox
         Display it (it is the last expression of a cell, or pass it to
-        ``display``). It draws once when created and again when a slider is
-        released; it never blocks.
+        ``display``). It draws once when created; it never blocks.
     """
+    import io
+
     import ipywidgets as widgets
 
     plt = _plt()
-
-    def draw(sigma_low, sigma_high):
-        fig = hybrid_figure(hybrid_fn, img_low, img_high, sigma_low, sigma_high)
-        plt.show()
-        plt.close(fig)
-
     style = {"description_width": "initial"}
     low = widgets.FloatSlider(value=sigma_low, min=0.5, max=max_sigma, step=0.5,
                               description="sigma_low", continuous_update=False, style=style)
     high = widgets.FloatSlider(value=sigma_high, min=0.5, max=max_sigma, step=0.5,
                                description="sigma_high", continuous_update=False, style=style)
-    return widgets.interactive(draw, sigma_low=low, sigma_high=high)
+    picture = widgets.Image(format="png")
+
+    def draw(change=None):
+        fig = hybrid_figure(hybrid_fn, img_low, img_high, low.value, high.value)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=72)
+        plt.close(fig)
+        picture.value = buffer.getvalue()
+
+    low.observe(draw, names="value")
+    high.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox([low, high]), picture])
 
 
 def show_filter_bank(kernels, row_labels=None, col_labels=None, size=1.4, cmap="RdBu_r",
