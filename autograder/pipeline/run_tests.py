@@ -110,8 +110,7 @@ class TestRunner:
                           test.hidden, message, time.monotonic() - t0)
 
     def run_all(self):
-        results = [self.run_one(t) for t in self.assignment.tests]
-        return results
+        return [self.run_one(t) for t in self.assignment.tests]
 
     def close(self):
         if self.session is not None:

@@ -29,21 +29,6 @@ class ProtocolError(Exception):
     """The other side sent something that is not a valid message."""
 
 
-class Ref:
-    """An object that stays on the side that owns it, named by an integer id."""
-
-    def __init__(self, id, type_name=""):
-        self.id = id
-        self.type_name = type_name
-
-
-class Callback:
-    """A callable that stays on the supervisor side, named by an integer id."""
-
-    def __init__(self, id):
-        self.id = id
-
-
 # --------------------------------------------------------------------------- encoding
 def encode(value, frames, on_object, depth=0):
     """Return a JSON-able node for ``value``; array buffers are appended to ``frames``.
