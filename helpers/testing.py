@@ -101,3 +101,47 @@ def assert_unchanged(before, after, what="input"):
 def rng(seed):
     """A seeded ``numpy.random.Generator``: every test input is reproducible."""
     return np.random.default_rng(seed)
+
+
+# ----------------------------------------------------------------------------- fixtures
+#: Set by the trusted grader while a test runs: ``builder(target, args, kwargs)`` builds the
+#: object in the student process and returns a handle to it. ``None`` in a notebook kernel.
+_student_builder = None
+
+
+def build_in_student(target, *args, **kwargs):
+    """Build a test fixture (a model, a data loader, an optimizer) where student code runs.
+
+    Autograd works only when the model, its input and the student's function live in one
+    process, so a test that needs a model builds it with trusted helper code on the
+    student's side. In a notebook kernel this simply calls the helper; in the grader the
+    object is built in the student process and the test gets a handle whose calls return
+    plain data (tensors, numbers). Expected values are always computed on the test's side.
+
+    Parameters
+    ----------
+    target : str
+        ``"helpers.<module>:<function>"``; only functions of the ``helpers`` package.
+    *args, **kwargs
+        Plain data (numbers, strings, arrays, tensors) or handles from earlier calls.
+    """
+    module_name, _, func_name = str(target).partition(":")
+    if not (module_name == "helpers" or module_name.startswith("helpers.")) or not func_name:
+        raise ValueError(f"build_in_student: {target!r} is not 'helpers.<module>:<function>'")
+    if _student_builder is not None:
+        return _student_builder(target, args, kwargs)
+    import importlib
+
+    return getattr(importlib.import_module(module_name), func_name)(*args, **kwargs)
+
+
+def test_device():
+    """``"cuda"`` when a GPU is present, else ``"cpu"``: the device tests put tensors on."""
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+test_device.__test__ = False  # not a pytest test
