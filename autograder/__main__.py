@@ -24,9 +24,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .pipeline.grade import grade
+        from .sandbox.limits import cap_grader_memory
 
+        cap_grader_memory()
         results = grade(args.homework, args.submission, args.results,
-                        isolate=False if args.no_isolation else None, in_kernel=args.in_kernel)
+                        isolate=False if args.no_isolation else None, in_kernel=args.in_kernel,
+                        watchdog=True)
         return 0 if results is not None else 1
     if args.command == "zip":
         from .gradescope.build import build_zip

@@ -18,6 +18,7 @@ import pytest
 
 from autograder.pipeline import homeworks
 from autograder.pipeline.source import load_assignment, nbgrader_meta
+from autograder.sandbox.launch import leftovers
 from autograder.submissions import load_release
 from tests.conftest import HOMEWORKS, grade_notebook
 
@@ -31,11 +32,15 @@ def zero_answers(name):
         f"def {n}(*a, **k):\n    return _np.zeros((2, 2))" for n in names)
 
 
-def submission(name, attack=""):
+def submission(name, attack="", where="last"):
+    """The release with zero answers in its last answer cell and ``attack`` in the
+    ``"last"`` one (after them) or the ``"first"`` one (before every other answer)."""
     nb = load_release(name)
-    last = [c for c in nb["cells"] if nbgrader_meta(c).get("solution")][-1]
-    src = "".join(last["source"]) if isinstance(last["source"], list) else last["source"]
-    last["source"] = src + "\n" + zero_answers(name) + "\n" + textwrap.dedent(attack)
+    cells = [c for c in nb["cells"] if nbgrader_meta(c).get("solution")]
+    for cell, code in ((cells[-1], zero_answers(name)),
+                       (cells[0] if where == "first" else cells[-1], textwrap.dedent(attack))):
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cell["source"] = src + "\n" + code + "\n"
     return nb
 
 
@@ -63,15 +68,15 @@ def honest_score(tmp_path, name):
     return _honest[name]
 
 
-def check_contained(tmp_path, name, attack, **kwargs):
+def check_contained(tmp_path, name, attack, where="last", **kwargs):
     (tmp_path / "honest").mkdir()
     baseline = honest_score(tmp_path / "honest", name)
     t0 = time.monotonic()
-    results = grade_notebook(tmp_path, name, submission(name, attack), **kwargs)
+    results = grade_notebook(tmp_path, name, submission(name, attack, where), **kwargs)
     elapsed = time.monotonic() - t0
     assert results["score"] <= baseline, f"attack raised the score: {results['output']}"
     assert elapsed < homeworks.get(name).limits.total_seconds + 30
-    time.sleep(0.2)
+    assert not leftovers(), f"the sandbox left {leftovers()} behind"
     assert not sandbox_processes(), "processes of the submission outlived grading"
     return results
 
@@ -244,6 +249,126 @@ ATTACKS = {
 }
 
 
+# Attacks that make the trusted process work without end (issue: time bounds) and attacks on
+# the protocol itself, from code that owns the whole worker process (it finds the Worker
+# object and patches its methods or the wire module).
+_WORKER = """
+        import gc, os, struct, sys
+        _W = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
+        _orig_reply = type(_W).reply
+"""
+_ALL_GRADED = """
+        for _n in [n for n in globals() if not n.startswith("_") and callable(globals()[n])
+                   and n not in ("np", "get_ipython", "exit", "quit", "Self", "Tiny", "Slow", "Endless", "time")]:
+            globals()[_n] = _answer
+"""
+ATTACKS.update({
+    "self_similar_sequence": """
+        class Self:
+            def __len__(self): return 2
+            def __getitem__(self, i): return self
+            def __getattr__(self, name): return self
+            def __call__(self, *a, **k): return self
+            def __eq__(self, other): return self
+            __lt__ = __le__ = __gt__ = __ge__ = __ne__ = __eq__
+        def _answer(*a, **k): return Self()
+    """ + _ALL_GRADED,
+    "a_million_remote_objects": """
+        class Tiny: pass
+        def _answer(*a, **k): return [[Tiny() for _ in range(1000)] for _ in range(1000)]
+    """ + _ALL_GRADED,
+    "getitem_sleeps_under_the_call_limit": """
+        import time
+        class Slow:
+            def __len__(self): return 50
+            def __getitem__(self, i):
+                if i >= 50: raise IndexError
+                time.sleep(9.5); return 0.0
+        def _answer(*a, **k): return Slow()
+    """ + _ALL_GRADED,
+    "endless_iterator": """
+        class Endless:
+            def __iter__(self):
+                while True: yield 0.0
+            def __len__(self): return 3
+            def __getitem__(self, i): return 0.0
+        def _answer(*a, **k): return Endless()
+    """ + _ALL_GRADED,
+    "zeroes_its_inputs_in_place": """
+        import numpy as np
+        def _answer(*a, **k):
+            for x in list(a) + list(k.values()):
+                if isinstance(x, np.ndarray) and x.flags.writeable:
+                    x[...] = 0
+            return np.zeros((2, 2))
+    """ + _ALL_GRADED,
+    "forges_the_mutated_report": _WORKER + """
+        import numpy as np
+        _orig_call = type(_W).op_call
+        def op_call(self, req, frames):
+            header, out = _orig_call(self, req, frames)
+            fake = []
+            for i in range(6):
+                out.append(np.zeros(4).tobytes())
+                fake.append([f"a{i}", {"$": "nd", "dtype": "<f8", "shape": [4], "f": len(out) - 1}])
+            header["mutated"] = fake
+            return header, out
+        type(_W).op_call = op_call
+    """,
+    "reports_nothing_changed_as_a_list_of_lies": _WORKER + """
+        _orig_call = type(_W).op_call
+        def op_call(self, req, frames):
+            header, out = _orig_call(self, req, frames)
+            header["mutated"] = [None, {"x": 1}, ["a0"]] * 1000
+            return header, out
+        type(_W).op_call = op_call
+    """,
+    "reply_nested_200000_deep": _WORKER + """
+        def reply(self, req, frames):
+            body = b"[" * 200000 + b"]" * 200000
+            os.write(self.fd_out, struct.pack(">Q", len(body)) + body)
+        type(_W).reply = reply
+    """,
+    "one_frame_named_by_every_node": _WORKER + """
+        def reply(self, req, frames):
+            node = [{"$": "nd", "dtype": "<f8", "shape": [2**19], "f": 0}] * 100000
+            self.wire.write_message(self.fd_out, {"value": node, "seq": req.get("seq")},
+                                    [b"\0" * 2**22])
+        type(_W).reply = reply
+    """,
+    "claims_a_huge_array": _WORKER + """
+        def reply(self, req, frames):
+            node = {"$": "nd", "dtype": "<f8", "shape": [10**6, 10**6], "f": 0}
+            self.wire.write_message(self.fd_out, {"value": node, "seq": req.get("seq")}, [b"\0" * 8])
+        type(_W).reply = reply
+    """,
+    "unhashable_and_unknown_callback_ids": _WORKER + """
+        def reply(self, req, frames):
+            for cid in ([1], {"a": 1}, 10**30, "x", 7):
+                self.wire.write_message(self.fd_out, {"op": "callback", "id": cid, "seq": req.get("seq"),
+                                                      "args": [], "kwargs": {"$": "dict", "v": []}})
+                self.wire.read_message(self.fd_in)
+            _orig_reply(self, req, frames)
+        type(_W).reply = reply
+    """,
+    "replies_out_of_order": _WORKER + """
+        import numpy as np
+        def reply(self, req, frames):
+            ahead = (req.get("seq") or 0) + 1
+            self.wire.write_message(self.fd_out, {"value": 0.0, "seq": ahead})
+            _orig_reply(self, req, frames)
+        type(_W).reply = reply
+    """,
+    "patched_wire_sends_garbage": """
+        import sys, os
+        _wire = sys.modules["wire"]
+        def write_message(fd, header, frames=()):
+            os.write(fd, b"\xff" * 64)
+        _wire.write_message = write_message
+    """,
+})
+
+
 @ROOT_ONLY
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_is_contained(tmp_path, attack):
@@ -252,6 +377,26 @@ def test_attack_is_contained(tmp_path, attack):
         os.remove(marker)
     check_contained(tmp_path, HW, ATTACKS[attack])
     assert not os.path.exists(marker), "something unpickled student data"
+
+
+ERROR_REPLIES = """
+        import gc
+        _W = next(o for o in gc.get_objects() if type(o).__name__ == "Worker")
+        def reply(self, req, frames):
+            self.wire.write_message(self.fd_out, {"error": {"type": "ValueError", "builtin": True,
+                                                            "message": "no"}, "seq": req.get("seq")})
+        type(_W).reply = reply
+    """
+
+
+@ROOT_ONLY
+def test_error_reply_while_starting_leaves_nothing_behind(tmp_path):
+    """Error replies from the first cell on: run_cell may not answer with an error, so each
+    start is a protocol violation; the cell is left out and nothing is left running.
+    (From the last cell, error replies to calls are only a function raising ValueError,
+    which earns what any function that raises earns.)"""
+    results = check_contained(tmp_path, HW, ERROR_REPLIES, where="first")
+    assert results["tests"]
 
 
 @ROOT_ONLY

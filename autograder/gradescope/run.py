@@ -12,6 +12,7 @@ import os
 import stat
 
 from ..pipeline.grade import grade
+from ..sandbox.limits import cap_grader_memory
 
 
 def lock_down(root):
@@ -33,5 +34,6 @@ def main(root=None):
     lock_down(root)
     with open(os.path.join(source, "HOMEWORK")) as f:
         name = f.read().strip()
-    grade(name, os.path.join(root, "submission"), results, root=source)
+    cap_grader_memory()
+    grade(name, os.path.join(root, "submission"), results, root=source, watchdog=True)
     return 0

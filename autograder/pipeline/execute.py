@@ -4,7 +4,7 @@ The program is the trusted setup cells followed by the student's answer cells,
 in the order of the trusted source. Nothing else from the upload runs.
 """
 
-from ..sandbox.session import StudentSession, WorkerGone
+from ..sandbox.session import ProtocolViolation, StudentSession, WorkerGone
 
 
 class CellKilled(WorkerGone):
@@ -32,13 +32,20 @@ def start_student(program, limits, helpers_dir, isolate=None, log=print):
     """
     session = StudentSession(limits, helpers_dir, isolate).start()
     errors = {}
+    label = "the first cell"
     try:
         for label, source in program:
             err = session.run_cell(source, timeout=limits.cell_seconds)
             if err is not None:
                 errors[label] = f"{err['type']}: {err['message']}".strip(": ")
                 log(f"  cell {label} raised {errors[label][:300]}")
+    except ProtocolViolation:
+        session.stop()
+        raise
     except WorkerGone as err:
         session.stop()
         raise CellKilled(label, str(err)) from None
+    except BaseException:  # noqa: B902  (nothing may outlive a failed start)
+        session.stop()
+        raise
     return session, errors

@@ -7,9 +7,12 @@ falls back to a score-0 result with a clear message when anything goes wrong,
 including a bug of its own (the full story goes to stdout for instructors).
 """
 
+import os
+import threading
 import time
 import traceback
 
+from ..sandbox.launch import leftovers, stop_all
 from . import homeworks
 from .execute import CellKilled, rebuild_program, start_student
 from .extract import extract_answers, grade_ids
@@ -65,19 +68,35 @@ def other_homework(nb, current, root):
     return None
 
 
+#: Past the run's own deadline, how long the watchdog waits before it writes what it has.
+WATCHDOG_GRACE = 20.0
+
+
 def grade(name, submission, results_path=None, isolate=None, in_kernel=False,
-          root=homeworks.ROOT, log=print):
+          root=homeworks.ROOT, log=print, watchdog=False):
     """Grade ``submission`` (a file or folder) for homework ``name``; return the results dict.
 
     Writes ``results_path`` when given. Never raises for a bad submission.
+
+    Parameters
+    ----------
+    watchdog : bool
+        For a grader that is its own process (Gradescope, ``python -m autograder``): if
+        the run is still going :data:`WATCHDOG_GRACE` seconds after its time limit, a
+        thread stops every sandbox, writes the results of the tests done so far (the
+        rest at 0) and ends the process, so results always come out in time.
     """
     t0 = time.monotonic()
     tests = ()
+    progress = []
     try:
         hw = homeworks.get(name, root)
         assignment = load_assignment(hw.source_path, name)
         tests = assignment.tests
-        results = _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0)
+        if watchdog:
+            _start_watchdog(hw, assignment, progress, results_path, t0, log)
+        results = _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0,
+                         progress)
     except BadSubmission as err:
         log(f"bad submission: {err}")
         results = failure_results(name, str(err), tests, time.monotonic() - t0)
@@ -86,6 +105,12 @@ def grade(name, submission, results_path=None, isolate=None, in_kernel=False,
         results = failure_results(
             name, f"the autograder failed ({type(err).__name__}); your instructors have the "
             "details. Please let them know.", tests, time.monotonic() - t0)
+    finally:
+        stop_all()  # whatever happened, no sandbox outlives the run
+    left = leftovers()
+    if left:
+        log("sandbox leftovers after grading (removing them): " + ", ".join(left[:10]))
+        stop_all()
     if results_path:
         write_results(results, results_path)
     log(format_table(results))
@@ -93,7 +118,32 @@ def grade(name, submission, results_path=None, isolate=None, in_kernel=False,
     return results
 
 
-def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0):
+def _start_watchdog(hw, assignment, progress, results_path, t0, log):
+    """See :func:`grade`: the last line of defence for "results are always written"."""
+    from .run_tests import TestResult
+
+    def watch():
+        time.sleep(max(t0 + hw.limits.total_seconds + WATCHDOG_GRACE - time.monotonic(), 0))
+        done = list(progress)
+        reason = (f"not run: the grading time limit ({hw.limits.total_seconds:g} s) was "
+                  "reached; the grader stopped the run")
+        rest = [TestResult(t.grade_id, t.title, t.points, 0.0, t.hidden, reason, 0.0)
+                for t in assignment.tests[len(done):]]
+        try:
+            stop_all()
+            results = build_results(hw.name, done + rest,
+                                    ["grading was stopped at its time limit"],
+                                    time.monotonic() - t0)
+            if results_path:
+                write_results(results, results_path)
+            log("watchdog: the run passed its time limit; wrote the results so far")
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="grading-watchdog").start()
+
+
+def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0, progress):
     limits = hw.limits
     upload, nb, messages = choose_notebook(submission, assignment, log)
     log(f"grading {upload.name} as {hw.title}")
@@ -126,7 +176,8 @@ def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0):
             return session
 
     deadline = t0 + limits.total_seconds
-    runner = TestRunner(assignment, start, deadline, in_kernel=in_kernel, log=log)
+    runner = TestRunner(assignment, start, deadline, limits, in_kernel=in_kernel, log=log,
+                        progress=progress)
     try:
         results = runner.run_all()
     finally:
@@ -135,6 +186,10 @@ def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0):
             output = runner.session.output()
             if output.strip():
                 log("---- student output (capped) ----\n" + output + "\n----")
+    if runner.violation:
+        messages.append("Score 0: your notebook's process broke the grader's protocol "
+                        f"({runner.violation}). Graded code must not touch the grader's "
+                        "channel or code.")
     for note in sorted(sandbox_notes):
         log(f"  sandbox: {note}")
     for label, err in cell_errors.items():

@@ -77,6 +77,17 @@ class Cgroup:
                 pass
         return False
 
+    @staticmethod
+    def leftovers(prefix):
+        """Paths of cgroups whose name starts with ``prefix`` (v2 and v1 trees)."""
+        found = []
+        for base in (ROOT, os.path.join(ROOT, "memory"), os.path.join(ROOT, "pids")):
+            try:
+                found += [os.path.join(base, n) for n in os.listdir(base) if n.startswith(prefix)]
+            except OSError:
+                pass
+        return found
+
     def remove(self):
         """Kill what is left in the group and remove it."""
         for d in self.dirs:

@@ -27,6 +27,12 @@ from .cgroup import Cgroup
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "wire.py")
 PR_SET_CHILD_SUBREAPER = 36
+TMP_PREFIX = "cvgrade-"
+
+#: Every sandbox started and not yet stopped, so a run can end them all, whatever failed.
+_live = set()
+#: Every temporary folder this process made for a sandbox (to prove none is left behind).
+_made_dirs = []
 
 
 def sandbox_uid():
@@ -70,7 +76,9 @@ class Sandbox:
 
         Its stdout and stderr go to ``out_fd``. Returns the ``subprocess.Popen``.
         """
-        self.tmp = tempfile.mkdtemp(prefix="cvgrade-")
+        _live.add(self)
+        self.tmp = tempfile.mkdtemp(prefix=TMP_PREFIX)
+        _made_dirs.append(self.tmp)
         os.chmod(self.tmp, 0o755)
         worker_dir = os.path.join(self.tmp, "worker")
         os.mkdir(worker_dir)
@@ -176,6 +184,33 @@ class Sandbox:
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+        _live.discard(self)
+
+
+def stop_all():
+    """Stop every sandbox of this process that is still running (idempotent)."""
+    for sandbox in list(_live):
+        try:
+            sandbox.stop()
+        except Exception:  # noqa: B902  (keep stopping the others)
+            pass
+
+
+def leftovers():
+    """What of this grader's sandboxes still exists: processes, cgroups, folders (strings)."""
+    found = []
+    if _is_root():
+        uid = sandbox_uid()
+        for pid in _pids():
+            try:
+                if os.stat(f"/proc/{pid}").st_uid == uid:
+                    found.append(f"process {pid}")
+            except OSError:
+                pass
+        found += [f"cgroup {c}" for c in Cgroup.leftovers(f"{TMP_PREFIX}{os.getpid()}-")]
+    found += [f"sandbox {s}" for s in list(_live)]
+    found += [f"folder {d}" for d in _made_dirs if os.path.exists(d)]
+    return found
 
 
 def _become_subreaper():

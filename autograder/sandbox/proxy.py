@@ -5,7 +5,10 @@ the name is bound to a :class:`RemoteFunction`, which sends the arguments to the
 student process and returns the plain data that comes back. Objects that are not
 plain data (a model, a layer cache, a ``TwoLayerNet``) stay in the student
 process and are reached through :class:`RemoteObject`: attribute access, calls,
-items and iteration each become one request.
+items and iteration each become one request. A handle is never an array:
+NumPy may not walk it element by element (one request each), so converting one
+fails at once, and every test's requests, bytes and time are bounded by the
+session (``StudentSession.begin_test``).
 """
 
 
@@ -44,6 +47,9 @@ class RemoteObject:
 
     def __call__(self, *args, **kwargs):
         return self._session.call(self._id, args, kwargs)
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"expected an array, got {self!r}")
 
     def __getitem__(self, key):
         return self._session.getitem(self._id, key)

@@ -11,7 +11,6 @@ import select
 import threading
 import time
 
-import numpy as np
 
 from . import wire
 from .launch import Sandbox
@@ -27,6 +26,56 @@ class WorkerGone(Exception):
 
 class CallTimeout(WorkerGone):
     """A cell or call ran past its time limit; the student process was killed."""
+
+
+class ProtocolViolation(WorkerGone):
+    """The student process sent what no honest worker sends: its code was tampered with.
+
+    The grader does not try to tell which cell did it: the run's score is 0.
+    """
+
+
+class BudgetExceeded(BaseException):
+    """A test used up its time, request or byte budget (see :meth:`StudentSession.begin_test`).
+
+    A ``BaseException``, like ``KeyboardInterrupt``: the ``except Exception`` of a
+    test (``assert_raises``) must not swallow it and carry on.
+    """
+
+
+class InputModified(AssertionError):
+    """The student's function changed an argument in place: the call fails.
+
+    Only the student process can see its own memory, so its report can lower a
+    score but never feeds a value back into the test (a forged "unchanged" cannot be
+    disproved; the points resting on it are small).
+    """
+
+
+class TestBudget:
+    """What one test may still spend talking to the student process."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, seconds, requests, nbytes):
+        self.seconds, self.requests, self.nbytes = seconds, requests, nbytes
+        self.deadline = time.monotonic() + seconds
+        self.used_requests = self.used_bytes = 0
+
+    def stopped(self):
+        return f"stopped after {self.seconds:g} s: the test ran out of time"
+
+    def spend(self, requests=0, nbytes=0):
+        self.used_requests += requests
+        self.used_bytes += nbytes
+        if self.used_requests > self.requests:
+            raise BudgetExceeded(
+                f"stopped after {self.requests} requests to your code in one test: does a "
+                "function return something other than an array or a number?")
+        if self.used_bytes > self.nbytes:
+            raise BudgetExceeded(
+                f"stopped after {self.nbytes >> 20} MiB exchanged with your code in one test: "
+                "are the returned arrays far larger than documented?")
 
 
 def student_exception(err):
@@ -91,6 +140,9 @@ class StudentSession:
         self.callbacks = {}
         self.drain = None
         self.death = None
+        self.budget = None      # the current test's TestBudget, if any
+        self.in_request = False  # a request is on the wire: an interrupt would desync it
+        self.seq = 0
 
     # ------------------------------------------------------------------ lifecycle
     def start(self):
@@ -102,13 +154,17 @@ class StudentSession:
         finally:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
-        os.set_blocking(self.req_w, False)
-        self.drain = OutputDrain(out_r, self.limits.output_bytes)
-        self.drain.start()
-        self.alive = True
-        header, _ = self._read(time.monotonic() + self.limits.start_seconds)
-        if not header.get("ready"):
-            self._die("the student process did not start")
+        try:
+            os.set_blocking(self.req_w, False)
+            self.drain = OutputDrain(out_r, self.limits.output_bytes)
+            self.drain.start()
+            self.alive = True
+            header, _ = self._read(time.monotonic() + self.limits.start_seconds)
+            if header.get("ready") is not True:
+                self._die("the student process did not start")
+        except BaseException:  # noqa: B902  (nothing may outlive a failed start)
+            self.stop()
+            raise
         return self
 
     def stop(self):
@@ -138,10 +194,22 @@ class StudentSession:
     def notes(self):
         return self.sandbox.notes
 
+    # ------------------------------------------------------------------ per-test bounds
+    def begin_test(self, budget):
+        """Bound what the next test may spend: a :class:`TestBudget` (or ``None``)."""
+        self.budget = budget
+        self.callbacks = {}
+
+    def end_test(self):
+        """Forget the test's callbacks and budget (handles to objects stay valid)."""
+        self.budget = None
+        self.callbacks = {}
+
     # ------------------------------------------------------------------ requests
     def run_cell(self, source, timeout=None):
         """Run one cell; return ``None`` or the error dict of the exception it raised."""
-        reply, _ = self._request({"op": "run_cell", "source": source}, [], timeout)
+        reply, _ = self._request({"op": "run_cell", "source": source}, [], timeout,
+                                 errors_allowed=False)
         return None if reply.get("ok") is True else _error_dict(reply.get("cell_error"))
 
     def call(self, target, args=(), kwargs=None, timeout=None):
@@ -152,8 +220,23 @@ class StudentSession:
                       kwargs=wire.encode(dict(kwargs or {}), frames, self._encode_object))
         reply, rframes = self._request(header, frames, timeout)
         value = self._decode(reply.get("value"), rframes)
-        self._mirror(reply.get("mutated"), rframes, args, kwargs or {})
+        self._check_unmodified(reply.get("mutated"), target, args, kwargs or {})
         return value
+
+    def construct(self, target, args=(), kwargs=None, timeout=None):
+        """Build a fixture with ``helpers.<module>:<function>`` in the student process.
+
+        Returns plain data or a :class:`~autograder.sandbox.proxy.RemoteObject`.
+        """
+        module, _, func = str(target).partition(":")
+        if not (module == "helpers" or module.startswith("helpers.")) or not func:
+            raise ValueError(f"not a helpers function: {target!r}")
+        frames = []
+        header = {"op": "construct", "module": module, "func": func,
+                  "args": wire.encode(list(args), frames, self._encode_object),
+                  "kwargs": wire.encode(dict(kwargs or {}), frames, self._encode_object)}
+        reply, rframes = self._request(header, frames, timeout)
+        return self._decode(reply.get("value"), rframes)
 
     def getattr(self, target, name):
         reply, frames = self._request(dict(self._target(target), op="getattr", name=name), [])
@@ -180,14 +263,14 @@ class StudentSession:
         reply, frames = self._request(dict(self._target(target), op="items", kind=kind), [])
         value = self._decode(reply.get("value"), frames)
         if not isinstance(value, list):
-            raise WorkerGone("the student process sent a malformed reply")
+            self._die("the student process sent a malformed reply", ProtocolViolation)
         return value
 
     def length(self, target):
         reply, _ = self._request(dict(self._target(target), op="len"), [])
         value = reply.get("value")
         if type(value) is not int or value < 0:
-            raise WorkerGone("the student process sent a malformed reply")
+            self._die("the student process sent a malformed reply", ProtocolViolation)
         return value
 
     def exec_test(self, source, timeout=None):
@@ -218,48 +301,70 @@ class StudentSession:
         try:
             return wire.decode(node, frames, lambda i, t: RemoteObject(self, i, t))
         except wire.ProtocolError as err:
-            self._die(f"the student process sent invalid data ({err})")
+            self._die(f"the student process sent invalid data ({err})", ProtocolViolation)
+        except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as err:
+            self._die(f"the student process sent invalid data ({type(err).__name__})", ProtocolViolation)
 
-    def _mirror(self, mutated, frames, args, kwargs):
-        """Copy arrays the student code changed in place back into the test's arrays."""
-        if not isinstance(mutated, list):
+    def _check_unmodified(self, mutated, target, args, kwargs):
+        """Fail the call when the student process says it changed an argument in place."""
+        if mutated in (None, []):
             return
-        for item in mutated:
-            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
-                continue
-            key, node = item
+        if type(mutated) is not list or len(mutated) > len(args) + len(kwargs):
+            self._die("the student process sent a malformed reply", ProtocolViolation)
+        names = []
+        for key in mutated:
+            if type(key) is not str or not key[:1] in ("a", "k"):
+                self._die("the student process sent a malformed reply", ProtocolViolation)
             if key[0] == "a" and key[1:].isdigit() and int(key[1:]) < len(args):
-                original = args[int(key[1:])]
+                names.append(f"argument {int(key[1:]) + 1}")
             elif key[0] == "k" and key[1:] in kwargs:
-                original = kwargs[key[1:]]
-            else:
-                continue
-            new = self._decode(node, frames)
-            if isinstance(original, np.ndarray) and isinstance(new, np.ndarray):
-                if new.shape == original.shape and original.flags.writeable:
-                    np.copyto(original, new, casting="unsafe")
-            elif isinstance(original, np.random.Generator) and isinstance(new, np.random.Generator):
-                if type(new.bit_generator) is type(original.bit_generator):
-                    original.bit_generator.state = new.bit_generator.state
+                names.append(f"argument {key[1:]!r}")
+        if names:
+            what = target if isinstance(target, str) else "the method"
+            raise InputModified(f"{what} modified its input in place ({', '.join(names)}); "
+                                "graded functions must work on a copy")
 
-    def _request(self, header, frames, timeout=None):
+    def _request(self, header, frames, timeout=None, errors_allowed=True):
         if not self.alive:
             raise WorkerGone(self.death or "the student process is not running")
+        budget = self.budget
         deadline = time.monotonic() + (timeout or self.limits.cell_seconds)
-        self._write(header, frames, deadline)
-        while True:
-            reply, rframes = self._read(deadline)
-            if reply.get("op") != "callback":
-                break
-            self._serve_callback(reply, rframes, deadline)
+        if budget is not None:
+            if time.monotonic() >= budget.deadline:
+                raise BudgetExceeded(budget.stopped())
+            budget.spend(requests=1)
+            deadline = min(deadline, budget.deadline)
+        self.seq += 1
+        header = dict(header, seq=self.seq)
+        self.in_request = True
+        try:
+            self._write(header, frames, deadline)
+            while True:
+                reply, rframes = self._read(deadline)
+                if reply.get("seq") != self.seq:
+                    self._die("the student process broke the protocol (a reply out of order)", ProtocolViolation)
+                if reply.get("op") != "callback":
+                    break
+                if budget is not None:
+                    budget.spend(requests=1)
+                self._serve_callback(reply, rframes, deadline)
+        except BudgetExceeded as err:  # mid-request: the channel is out of step, so end it
+            if self.alive:
+                self._die(str(err), BudgetExceeded)
+            raise
+        finally:
+            self.in_request = False
         if "error" in reply:
+            if not errors_allowed:
+                self._die("the student process broke the protocol (an error reply)", ProtocolViolation)
             raise student_exception(_error_dict(reply["error"]))
         return reply, rframes
 
     def _serve_callback(self, req, frames, deadline):
-        fn = self.callbacks.get(req.get("id"))
         out = []
         try:
+            cid = req.get("id")
+            fn = self.callbacks.get(cid) if type(cid) is int else None
             if fn is None:
                 raise RuntimeError("unknown callback")
             args = self._decode(req.get("args"), frames)
@@ -267,17 +372,20 @@ class StudentSession:
             if not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise RuntimeError("malformed callback arguments")
             value = fn(*args, **{str(k): v for k, v in kwargs.items()})
-            reply = {"op": "callback_reply",
+            reply = {"op": "callback_reply", "seq": self.seq,
                      "value": wire.encode(value, out, self._encode_object)}
-        except WorkerGone:
+        except (WorkerGone, BudgetExceeded):
             raise
         except Exception as err:  # the test's own function failed on the student's input
             out = []
-            reply = {"op": "callback_reply", "error": f"{type(err).__name__}: {err}"[:500]}
+            reply = {"op": "callback_reply", "seq": self.seq,
+                     "error": f"{type(err).__name__}: {err}"[:500]}
         self._write(reply, out, deadline)
 
     def _write(self, header, frames, deadline):
         data = memoryview(wire.pack_message(header, frames))
+        if self.budget is not None:
+            self.budget.spend(nbytes=len(data))
         while data:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -305,14 +413,23 @@ class StudentSession:
                 if self.sandbox.proc.poll() is not None and not select.select([fd], [], [], 0)[0]:
                     return b""
 
+        budget = self.budget
+        left = None if budget is None else max(budget.nbytes - budget.used_bytes, 0)
         try:
-            header, frames = wire.read_message(self.resp_r, reader)
+            header, frames = wire.read_message(self.resp_r, reader, max_bytes=left)
         except EOFError:
             self._die(self._death_reason())
         except wire.ProtocolError as err:
-            self._die(f"the student process broke the protocol ({err})")
-        if not isinstance(header, dict):
-            self._die("the student process broke the protocol")
+            if budget is not None and "too large" in str(err):
+                self._die(f"stopped: a reply of your code was larger than the "
+                          f"{budget.nbytes >> 20} MiB one test may exchange", BudgetExceeded)
+            self._die(f"the student process broke the protocol ({err})", ProtocolViolation)
+        except (WorkerGone, BudgetExceeded):
+            raise
+        except Exception as err:  # noqa: B902  (whatever the bytes were, the process is done)
+            self._die(f"the student process broke the protocol ({type(err).__name__})", ProtocolViolation)
+        if budget is not None:
+            budget.spend(nbytes=sum(map(len, frames)))
         return header, frames
 
     def _death_reason(self):
@@ -327,6 +444,9 @@ class StudentSession:
         return f"the student process exited (status {code})"
 
     def _timeout(self):
+        budget = self.budget
+        if budget is not None and time.monotonic() >= budget.deadline:
+            self._die(budget.stopped(), BudgetExceeded)
         self._die("time limit exceeded: the student process was stopped", CallTimeout)
 
     def _die(self, reason, cls=WorkerGone):

@@ -19,8 +19,10 @@ import numpy as np
 
 MAX_HEADER = 16 * 2**20        # bytes of JSON in one message
 MAX_FRAMES_TOTAL = 512 * 2**20  # bytes of array data in one message
+MAX_FRAMES = 10_000             # frames in one message
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+MAX_DIMS = 32
 ARRAY_KINDS = "biufc"
 GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 
@@ -81,10 +83,14 @@ def _tensor_node(value, frames):
     torch = _torch()
     if torch is None or not isinstance(value, torch.Tensor):
         return None
-    arr = value.detach().cpu().resolve_conj().resolve_neg().numpy()
+    device = value.device.type
+    value = torch.Tensor.detach(value)  # the base class's methods: subclasses can't intervene
+    arr = torch.Tensor.numpy(torch.Tensor.cpu(torch.Tensor.resolve_neg(
+        torch.Tensor.resolve_conj(value))))
     node = encode(arr, frames, None)
     node["$"] = "tensor"
     node["requires_grad"] = bool(value.requires_grad)
+    node["device"] = device
     return node
 
 
@@ -96,21 +102,36 @@ def _torch():
 
 # --------------------------------------------------------------------------- decoding
 class _Budget:
-    def __init__(self):
+    """What one message may still cost to decode: nodes, and each frame at most once."""
+
+    def __init__(self, frames):
         self.nodes = 0
+        self.used = set()
+        self.frames = frames
 
 
 def decode(node, frames, on_ref, on_callback=None, depth=0, budget=None):
-    """Build a value from ``node``; ``on_ref(id, type)`` and ``on_callback(id)`` resolve handles."""
-    budget = budget or _Budget()
+    """Build a value from ``node``; ``on_ref(id, type)`` and ``on_callback(id)`` resolve handles.
+
+    Bounded whatever the sender does: at most :data:`MAX_NODES` nodes, :data:`MAX_DEPTH`
+    levels, and each frame of the message named by one node only, so the decoded value
+    is never larger than the message. Raises :class:`ProtocolError` on anything else.
+    """
+    budget = budget or _Budget(frames)
     budget.nodes += 1
     if budget.nodes > MAX_NODES or depth > MAX_DEPTH:
         raise ProtocolError("value too large or nested too deeply")
-    if node is None or isinstance(node, (bool, int, float, str)):
+    if node is None or isinstance(node, (bool, str)):
         return node
-    if isinstance(node, list):
+    if type(node) is int:
+        if abs(node) > 2**4096:
+            raise ProtocolError("integer too large")
+        return node
+    if type(node) is float:
+        return node
+    if type(node) is list:
         return [decode(v, frames, on_ref, on_callback, depth + 1, budget) for v in node]
-    if not isinstance(node, dict) or not isinstance(node.get("$"), str):
+    if type(node) is not dict or not isinstance(node.get("$"), str):
         raise ProtocolError("malformed value")
     tag = node["$"]
     if tag == "tuple":
@@ -119,7 +140,7 @@ def decode(node, frames, on_ref, on_callback=None, depth=0, budget=None):
     if tag == "dict":
         out = {}
         for item in _list(node, "v"):
-            if not (isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)):
+            if not (type(item) is list and len(item) == 2 and type(item[0]) in (str, int)):
                 raise ProtocolError("malformed dict")
             out[item[0]] = decode(item[1], frames, on_ref, on_callback, depth + 1, budget)
         return out
@@ -127,19 +148,16 @@ def decode(node, frames, on_ref, on_callback=None, depth=0, budget=None):
         v = _list(node, "v")
         if len(v) != 2 or not all(type(x) in (int, float) for x in v):
             raise ProtocolError("malformed complex")
-        return complex(v[0], v[1])
+        try:
+            return complex(v[0], v[1])
+        except OverflowError:
+            raise ProtocolError("malformed complex") from None
     if tag in ("nd", "tensor"):
-        arr = _array(node, frames)
-        if tag == "nd":
-            return arr
-        torch = _torch()
-        if torch is None:
-            import torch  # noqa: F811  (a tensor was sent, so the receiver needs torch)
-        t = torch.from_numpy(arr)
-        return t.requires_grad_(True) if node.get("requires_grad") is True and t.is_floating_point() else t
+        arr = _array(node, budget)
+        return arr if tag == "nd" else _tensor(arr, node)
     if tag == "np":
         dtype = _dtype(node.get("dtype"))
-        buf = _frame(node, frames)
+        buf = _frame(node, budget)
         if len(buf) != dtype.itemsize:
             raise ProtocolError("malformed scalar")
         return np.frombuffer(buf, dtype=dtype)[0]
@@ -165,6 +183,19 @@ def decode(node, frames, on_ref, on_callback=None, depth=0, budget=None):
     raise ProtocolError(f"unknown value tag {tag[:40]!r}")
 
 
+def _tensor(arr, node):
+    torch = _torch()
+    if torch is None:
+        import torch  # noqa: F811  (a tensor was sent, so the receiver needs torch)
+    t = torch.from_numpy(arr)
+    device = node.get("device", "cpu")
+    if device == "cuda" and torch.cuda.is_available():
+        t = t.to("cuda")
+    if node.get("requires_grad") is True and t.is_floating_point():
+        t.requires_grad_(True)
+    return t
+
+
 def _no_ref(id, type_name):
     raise ProtocolError("unexpected reference")
 
@@ -188,21 +219,28 @@ def _dtype(text):
     return dtype
 
 
-def _frame(node, frames):
+def _frame(node, budget):
     f = node.get("f")
-    if type(f) is not int or not 0 <= f < len(frames):
+    if type(f) is not int or not 0 <= f < len(budget.frames):
         raise ProtocolError("malformed frame index")
-    return frames[f]
+    if f in budget.used:
+        raise ProtocolError("a frame is named twice")
+    budget.used.add(f)
+    return budget.frames[f]
 
 
-def _array(node, frames):
+def _array(node, budget):
     dtype = _dtype(node.get("dtype"))
     shape = node.get("shape")
-    if not (isinstance(shape, list) and len(shape) <= 32
-            and all(type(s) is int and 0 <= s for s in shape)):
+    if not (type(shape) is list and len(shape) <= MAX_DIMS
+            and all(type(s) is int and 0 <= s <= MAX_FRAMES_TOTAL for s in shape)):
         raise ProtocolError("malformed shape")
-    buf = _frame(node, frames)
-    count = int(np.prod(shape, dtype=object))
+    buf = _frame(node, budget)
+    count = 1
+    for s in shape:
+        count *= s
+        if count > MAX_FRAMES_TOTAL:
+            raise ProtocolError("array size does not match its shape")
     if count * dtype.itemsize != len(buf):
         raise ProtocolError("array size does not match its shape")
     return np.frombuffer(buf, dtype=dtype).reshape(shape).copy()
@@ -236,18 +274,25 @@ def read_exact(fd, n, reader):
     return b"".join(chunks)
 
 
-def read_message(fd, reader=os.read):
-    """Receive one message as ``(header dict, frames list)``, checking every size."""
+def read_message(fd, reader=os.read, max_bytes=None):
+    """Receive one message as ``(header dict, frames list)``, checking every size.
+
+    ``max_bytes`` caps the whole message (header and frames) below the format's own
+    limits; it is checked before the frames are read. Anything malformed, including
+    JSON nested past the parser's recursion limit, is a :class:`ProtocolError`.
+    """
+    limit = MAX_HEADER + MAX_FRAMES_TOTAL if max_bytes is None else max_bytes
     (length,) = struct.unpack(">Q", read_exact(fd, 8, reader))
-    if length > MAX_HEADER:
+    if length > min(MAX_HEADER, limit):
         raise ProtocolError("message header too large")
     try:
         header = json.loads(read_exact(fd, length, reader))
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("message header is not JSON") from None
-    sizes = header.get("frames") if isinstance(header, dict) else None
-    if not (isinstance(sizes, list) and all(type(s) is int and s >= 0 for s in sizes)):
+    except (ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        raise ProtocolError("message header is not JSON, or nested too deeply") from None
+    sizes = header.get("frames") if type(header) is dict else None
+    if not (type(sizes) is list and len(sizes) <= MAX_FRAMES
+            and all(type(s) is int and s >= 0 for s in sizes)):
         raise ProtocolError("malformed message")
-    if sum(sizes) > MAX_FRAMES_TOTAL:
+    if sum(sizes) > MAX_FRAMES_TOTAL or length + sum(sizes) > limit:
         raise ProtocolError("message too large")
     return header, [read_exact(fd, s, reader) for s in sizes]
