@@ -23,6 +23,20 @@ def test_zip_layout(zips, name):
 
 
 @pytest.mark.parametrize("name", HOMEWORKS)
+def test_zip_readme_gives_a_gradescope_timeout_above_the_runs_own_bounds(zips, name):
+    from autograder.gradescope.build import STARTUP_SECONDS, gradescope_timeout_minutes
+    from autograder.pipeline import homeworks
+    from autograder.pipeline.grade import WATCHDOG_GRACE
+
+    limits = homeworks.get(name).limits
+    minutes = gradescope_timeout_minutes(limits)
+    with zipfile.ZipFile(zips[name]) as zf:
+        text = zf.read("README.md").decode()
+    assert f"at least\n**{minutes} minutes**" in text or f"**{minutes} minutes**" in text
+    assert limits.total_seconds + WATCHDOG_GRACE + STARTUP_SECONDS <= minutes * 60 <= 10 * 60
+
+
+@pytest.mark.parametrize("name", HOMEWORKS)
 def test_zip_is_deterministic(tmp_path, name):
     from autograder.gradescope.build import build_zip
 
