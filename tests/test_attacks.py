@@ -369,6 +369,120 @@ ATTACKS.update({
 })
 
 
+# PyTorch homeworks: what a submission can do with tensors and models (HW3 onwards).
+_ALL_TORCH = _ALL_GRADED.replace('"time")', '"time", "torch", "nn", "F")')
+TORCH_ATTACKS = {
+    "tensor_subclass_that_equals_anything": """
+        import torch
+        class Liar(torch.Tensor):
+            def __eq__(self, other): return torch.ones((), dtype=torch.bool)
+            def __bool__(self): return True
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return torch.ones(())
+        def _answer(*a, **k):
+            return torch.zeros(1, 10).as_subclass(Liar)
+    """ + _ALL_TORCH,
+    "object_posing_as_a_tensor": """
+        import torch
+        class Posing:
+            shape = torch.Size([1, 10]); dtype = torch.float32; device = torch.device("cpu")
+            def __eq__(self, other): return True
+            def __getattr__(self, name): return lambda *a, **k: self
+            def __call__(self, *a, **k): return self
+            def __float__(self): return 1.0
+            def __len__(self): return 1
+            def __getitem__(self, i): return self
+        def _answer(*a, **k): return Posing()
+    """ + _ALL_TORCH,
+    "claims_a_tensor_of_tens_of_gigabytes": """
+        import torch
+        def _answer(*a, **k): return torch.zeros(1).expand(10**10)
+    """ + _ALL_TORCH,
+    "forged_tensor_shape_on_the_wire": _WORKER + """
+        def reply(self, req, frames):
+            node = {"$": "tensor", "dtype": "<f4", "shape": [10**5, 10**5], "f": 0,
+                    "requires_grad": False, "device": "cuda"}
+            self.wire.write_message(self.fd_out, {"value": node, "seq": req.get("seq")}, [b"\0" * 4])
+        type(_W).reply = reply
+    """,
+    "nan_inf_and_wrong_dtypes": """
+        import torch
+        _kinds = [torch.full((1, 10), float("nan")), torch.full((1, 1, 16, 16), float("inf")),
+                  torch.zeros((1, 10), dtype=torch.float16), torch.zeros((1, 10), dtype=torch.int64),
+                  torch.zeros((1, 10), dtype=torch.complex64)]
+        _calls = [0]
+        def _answer(*a, **k):
+            _calls[0] += 1
+            return _kinds[_calls[0] % len(_kinds)]
+    """ + _ALL_TORCH,
+    "model_whose_forward_hangs_forks_or_exits": """
+        import os, time, torch
+        class Evil(torch.nn.Module):
+            def __init__(self, *a, **k):
+                super().__init__(); self.w = torch.nn.Parameter(torch.zeros(1))
+            def forward(self, x):
+                mode = int(time.time() * 10) % 3
+                if mode == 0:
+                    while True: pass
+                if mode == 1:
+                    for _ in range(200):
+                        try: os.fork()
+                        except OSError: break
+                os._exit(3)
+            def parameters(self, *a, **k):
+                while True: yield self.w
+        def _answer(*a, **k): return Evil()
+    """ + _ALL_TORCH,
+    "torch_monkeypatched_in_the_student_process": """
+        import torch, torch.nn.functional as F
+        torch.allclose = lambda *a, **k: True
+        torch.equal = lambda *a, **k: True
+        torch.testing.assert_close = lambda *a, **k: None
+        torch.Tensor.__eq__ = lambda self, other: torch.ones((), dtype=torch.bool)
+        torch.Tensor.allclose = lambda *a, **k: True
+        F.cross_entropy = lambda *a, **k: torch.zeros(())
+        torch.manual_seed = lambda *a, **k: None
+    """,
+    "memorizes_every_labelled_image_it_sees": """
+        import torch
+        _memory = {}
+        _orig_iter = torch.utils.data.DataLoader.__iter__
+        def _spy(self):
+            for batch in _orig_iter(self):
+                try:
+                    xb, yb = batch[0], batch[1]
+                    for x, y in zip(xb, yb):
+                        _memory[hash(x.detach().cpu().numpy().round(3).tobytes())] = int(y)
+                except Exception:
+                    pass
+                yield batch
+        torch.utils.data.DataLoader.__iter__ = _spy
+        class Memo(torch.nn.Module):
+            def __init__(self, *a, **k):
+                super().__init__(); self.w = torch.nn.Parameter(torch.zeros(1))
+            def forward(self, x):
+                out = torch.zeros(x.shape[0], 10)
+                for i, xi in enumerate(x):
+                    out[i, _memory.get(hash(xi.detach().cpu().numpy().round(3).tobytes()), 0)] = 10.0
+                return out + 0 * self.w
+        def _train(model, loader, optimizer, device):
+            for _ in loader: pass
+            return 0.0
+        globals()["build_model"] = lambda *a, **k: Memo()
+        globals()["train_epoch"] = _train
+    """,
+}
+
+
+@ROOT_ONLY
+@pytest.mark.skipif("hw3" not in HOMEWORKS, reason="HW3 is not in this checkout")
+@pytest.mark.parametrize("attack", sorted(TORCH_ATTACKS))
+def test_pytorch_attack_is_contained(tmp_path, attack):
+    results = check_contained(tmp_path, "hw3", TORCH_ATTACKS[attack])
+    assert results["tests"]
+
+
 @ROOT_ONLY
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_is_contained(tmp_path, attack):

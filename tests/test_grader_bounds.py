@@ -230,3 +230,56 @@ except MemoryError:
     if not os.path.exists("/dev/nvidia0"):
         assert proc.stdout.strip() == "MemoryError"
     assert np.ones(2**20).sum() == 2**20  # this process is untouched
+
+
+# ------------------------------------------------------------------------------- PyTorch
+TORCH_STUDENT = '''
+import torch
+
+def saliency(model, image, label):
+    x = image.clone().requires_grad_(True)
+    model(x)[0, label].backward()
+    return x.grad.abs().amax(dim=1)
+
+def build():
+    return torch.nn.Linear(3, 2)
+
+def scale_in_place(x):
+    x.mul_(2)
+    return x.clone()
+'''
+
+
+def test_pytorch_fixtures_are_built_in_the_student_process_and_tensors_come_back_plain(
+        monkeypatch):
+    """A fixture model built by helper code where autograd runs; the expected value from the
+    test's own copy; handles for modules; in-place changes to a tensor fail the call."""
+    pytest.importorskip("torch")
+    monkeypatch.setattr(sys.modules[__name__], "STUDENT", TORCH_STUDENT)
+    monkeypatch.setattr(sys.modules[__name__], "NAMES", ("saliency", "build", "scale_in_place"))
+    results, _ = run_tests(['''
+import torch
+from helpers.testing import build_in_student
+import helpers.cnn as cnn
+net = build_in_student("helpers.cnn:fixture_cnn", seed=0)
+ref = cnn.fixture_cnn(seed=0)
+x = torch.rand(1, 1, 16, 16, generator=torch.Generator().manual_seed(0))
+out = saliency(net, x, 3)
+xr = x.clone().requires_grad_(True)
+ref(xr)[0, 3].backward()
+assert type(out) is torch.Tensor and torch.allclose(out, xr.grad.abs().amax(dim=1))
+assert net(x).shape == (1, 10)
+m = build()
+assert m.training is True and "student Linear" in repr(m)
+assert [tuple(p.shape) for p in m.parameters()] == [(2, 3), (2,)]
+''', '''
+import torch
+x = torch.ones(3)
+scale_in_place(x)
+''', '''
+from helpers.testing import build_in_student
+build_in_student("autograder.pipeline.grade:grade", "hw0", "/")
+'''], test_seconds=30, cell_seconds=30)
+    assert results[0].score == 1, results[0].message
+    assert "modified its input in place" in results[1].message
+    assert results[2].score == 0 and "helpers" in results[2].message

@@ -48,6 +48,9 @@ class RemoteObject:
     def __call__(self, *args, **kwargs):
         return self._session.call(self._id, args, kwargs)
 
+    def __bool__(self):  # an object is true unless it says otherwise; no request for that
+        return True
+
     def __array__(self, *args, **kwargs):
         raise TypeError(f"expected an array, got {self!r}")
 
