@@ -40,7 +40,8 @@ lab: setup  ## open JupyterLab on the student notebooks
 	.venv/bin/jupyter lab notebooks
 
 lock:  ## re-pin requirements.txt from the current .venv
-	$(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.txt
+	{ grep '^#' requirements.txt; $(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt
 
 clean:
 	rm -rf build autograder/dist

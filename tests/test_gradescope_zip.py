@@ -1,6 +1,11 @@
 """The zip, run the way Gradescope runs it: reference answers full marks, blank release 0."""
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -8,7 +13,7 @@ import pytest
 from autograder.demo import run_zip
 from autograder.pipeline.report import validate_results
 from autograder.submissions import load_release, reference_submission
-from tests.conftest import HOMEWORKS, max_score
+from tests.conftest import HOMEWORKS, ROOT, max_score
 
 
 @pytest.mark.parametrize("name", HOMEWORKS)
@@ -64,3 +69,48 @@ def test_blank_release_scores_zero_through_zip(zips, tmp_path, name):
     assert any("NotImplementedError" in t["output"] or "not implemented" in t["output"]
                for t in results["tests"])
     json.dumps(results)
+
+
+def _fake_python(bin_dir, name, version):
+    """A stand-in interpreter that reports ``version`` to setup.sh's check."""
+    path = bin_dir / name
+    path.write_text("#!/bin/sh\n"
+                    f"exec {sys.executable} -c \"import sys; sys.exit({tuple(version)!r} < "
+                    "tuple(int(x) for x in sys.argv[1].split('.')))\" "
+                    "\"$(printf '%s' \"$2\" | sed -n 's/.*(3, \\([0-9]*\\)).*/3.\\1/p')\"\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.mark.parametrize("available,chosen", [
+    ({"python3.10": (3, 10), "python3": (3, 10)}, "none"),
+    ({"python3.10": (3, 10), "python3.12": (3, 12)}, "python3.12"),
+    ({"python3.11": (3, 11), "python3.12": (3, 12)}, "python3.11"),
+    ({"python3": (3, 13)}, "python3"),
+])
+def test_setup_picks_the_python_the_pins_require(tmp_path, available, chosen):
+    """setup.sh reads the minimum Python from requirements.txt, not a number of its own."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(os.path.join(ROOT, "autograder", "gradescope", "setup.sh"), src / "setup.sh")
+    shutil.copy(os.path.join(ROOT, "requirements.txt"), src / "requirements.txt")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, version in available.items():
+        _fake_python(bin_dir, name, version)
+    for tool in ("sed", "head", "grep", "dirname", "printf"):
+        if shutil.which(tool):
+            os.symlink(shutil.which(tool), bin_dir / tool)
+    proc = subprocess.run(["/bin/bash", str(src / "setup.sh")], capture_output=True, text=True,
+                          env={"PATH": str(bin_dir), "CV_SETUP_PICK_ONLY": "1"}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.strip()
+    assert (out.startswith("none") if chosen == "none" else out == str(bin_dir / chosen)), out
+
+
+def test_the_pins_python_agrees_with_pyproject():
+    with open(os.path.join(ROOT, "requirements.txt")) as f:
+        marker = re.search(r"^# requires-python >= (3\.\d+)", f.read(), re.M)
+    with open(os.path.join(ROOT, "pyproject.toml")) as f:
+        project = re.search(r'requires-python = ">=(3\.\d+)"', f.read())
+    assert marker and project and marker.group(1) == project.group(1)
