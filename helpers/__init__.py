@@ -1,8 +1,8 @@
 """Course helpers: what students are given, never what they must write.
 
-One small module per topic (``convolution``, ``fourier``, ``backprop``) and shared
+One small module per topic (``convolution``, ``fourier``, ``backprop``, ``cnn``) and shared
 pieces (``images``, ``plotting``, ``timing``, ``widgets``, ``training``, ``testing``).
 """
 
 __all__ = ["images", "plotting", "timing", "widgets", "training", "testing",
-           "convolution", "fourier", "backprop"]
+           "convolution", "fourier", "backprop", "cnn"]
