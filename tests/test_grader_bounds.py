@@ -48,8 +48,11 @@ def slow(seconds):
 def zero_in_place(x):
     x[...] = 0
     return x.copy()
+
+def apply(f, x):
+    return f(x) + f(x)
 '''
-NAMES = ("Box", "make_box", "double", "slow", "zero_in_place")
+NAMES = ("Box", "make_box", "double", "slow", "zero_in_place", "apply")
 
 
 def run_tests(sources, **limits):
@@ -108,6 +111,13 @@ def test_past_the_run_deadline_remaining_tests_score_zero_with_the_reason():
     assert seconds < 8
     assert all(r.score == 0 for r in results)
     assert any("grading time limit (3.5 s)" in r.message for r in results)
+
+
+def test_a_callback_may_call_student_code_again():
+    """The test's function, called back by student code, calls a student function (nested)."""
+    results, _ = run_tests(["assert apply(lambda v: double(v) + 1, 3.0) == 14.0",
+                            "assert apply(lambda v: apply(double, v), 1.0) == 8.0"])
+    assert [r.score for r in results] == [1, 1], [r.message for r in results]
 
 
 def test_a_handle_is_not_an_array():

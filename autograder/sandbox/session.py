@@ -303,7 +303,8 @@ class StudentSession:
         except wire.ProtocolError as err:
             self._die(f"the student process sent invalid data ({err})", ProtocolViolation)
         except (RecursionError, OverflowError, ValueError, TypeError, MemoryError) as err:
-            self._die(f"the student process sent invalid data ({type(err).__name__})", ProtocolViolation)
+            self._die(f"the student process sent invalid data ({type(err).__name__})",
+                      ProtocolViolation)
 
     def _check_unmodified(self, mutated, target, args, kwargs):
         """Fail the call when the student process says it changed an argument in place."""
@@ -335,19 +336,22 @@ class StudentSession:
             budget.spend(requests=1)
             deadline = min(deadline, budget.deadline)
         self.seq += 1
-        header = dict(header, seq=self.seq)
+        seq = self.seq  # a callback may make requests of its own (nested, with their own seq)
+        header = dict(header, seq=seq)
         self.in_request = True
         try:
             self._write(header, frames, deadline)
             while True:
                 reply, rframes = self._read(deadline)
-                if reply.get("seq") != self.seq:
-                    self._die("the student process broke the protocol (a reply out of order)", ProtocolViolation)
+                if reply.get("seq") != seq:
+                    self._die("the student process broke the protocol (a reply out of order)",
+                              ProtocolViolation)
                 if reply.get("op") != "callback":
                     break
                 if budget is not None:
                     budget.spend(requests=1)
-                self._serve_callback(reply, rframes, deadline)
+                self._serve_callback(reply, rframes, deadline, seq)
+                self.in_request = True  # a nested request in the callback cleared it
         except BudgetExceeded as err:  # mid-request: the channel is out of step, so end it
             if self.alive:
                 self._die(str(err), BudgetExceeded)
@@ -356,11 +360,12 @@ class StudentSession:
             self.in_request = False
         if "error" in reply:
             if not errors_allowed:
-                self._die("the student process broke the protocol (an error reply)", ProtocolViolation)
+                self._die("the student process broke the protocol (an error reply)",
+                          ProtocolViolation)
             raise student_exception(_error_dict(reply["error"]))
         return reply, rframes
 
-    def _serve_callback(self, req, frames, deadline):
+    def _serve_callback(self, req, frames, deadline, seq):
         out = []
         try:
             cid = req.get("id")
@@ -372,13 +377,13 @@ class StudentSession:
             if not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise RuntimeError("malformed callback arguments")
             value = fn(*args, **{str(k): v for k, v in kwargs.items()})
-            reply = {"op": "callback_reply", "seq": self.seq,
+            reply = {"op": "callback_reply", "seq": seq,
                      "value": wire.encode(value, out, self._encode_object)}
         except (WorkerGone, BudgetExceeded):
             raise
         except Exception as err:  # the test's own function failed on the student's input
             out = []
-            reply = {"op": "callback_reply", "seq": self.seq,
+            reply = {"op": "callback_reply", "seq": seq,
                      "error": f"{type(err).__name__}: {err}"[:500]}
         self._write(reply, out, deadline)
 
