@@ -6,9 +6,10 @@ VENV_BIN := $(abspath .venv/bin)
 export PATH := $(VENV_BIN):$(PATH)
 HOMEWORKS := $(notdir $(wildcard solutions/hw*))
 HW ?= hw0
+RELEASED := $(notdir $(wildcard notebooks/hw*))
 SUBMISSION ?= notebooks/$(HW)/$(HW).ipynb
 
-.PHONY: setup release autograder grade demo test lab lock clean
+.PHONY: setup release autograder grade demo test lab lock clean handout
 
 setup: .venv/.installed  ## build .venv from the pins and enable nbgrader's JupyterLab extension
 
@@ -29,6 +30,9 @@ autograder: setup  ## build autograder/dist/<hw>.zip for Gradescope
 
 grade: setup  ## grade one submission: make grade HW=hw0 SUBMISSION=path.ipynb
 	$(PY) -m autograder grade $(HW) $(SUBMISSION) --results build/results/$(HW).json
+
+handout: setup  ## the student handout: make handout [HW="hw0 hw1"] -> build/handout/ and build/handout.zip
+	$(PY) -m autograder.handout $(if $(filter command line,$(origin HW)),$(HW),$(RELEASED))
 
 demo: setup release autograder  ## grade reference answers and blank releases through the zips
 	$(PY) -m autograder.demo $(HOMEWORKS)
