@@ -71,9 +71,12 @@ def test_source_follows_the_authoring_conventions(name):
     assignment = load_assignment(homeworks.source_path(name), name)
     assert assignment.setup, "a setup cell (tagged 'setup') is needed"
     assert abs(assignment.max_score - 100) < 1e-9
-    names = set(assignment.graded_names)
+    practice = {n for a in assignment.answers if a.grade_id.startswith("practice_") for n in a.names}
+    names = set(assignment.graded_names) - practice
     for test in assignment.tests:
         assert test.points > 0 and test.title != test.grade_id
+        # practice cells (ungraded answer cells) are checked by a plain code cell, never by a test
+        assert not any(n in test.source for n in practice), f"{test.grade_id} tests practice code"
     for cell in nb["cells"]:
         assert not cell.get("outputs"), "source notebooks carry no outputs"
     # every graded name has a visible and a hidden test

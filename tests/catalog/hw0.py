@@ -42,13 +42,6 @@ def rgb_to_gray(image):
     Variant("rgb_quantized", "answer_rgb_to_gray",
             replace=[("return image @ weights", "return np.round(255 * (image @ weights)) / 255")],
             why="rounds the result to 8-bit levels"),
-    Variant("rgb_no_shape_check", "answer_rgb_to_gray", source='''
-def rgb_to_gray(image):
-    image = np.asarray(image)
-    if image.dtype == np.uint8:
-        image = image / 255.0
-    return 0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2]
-''', why="no ValueError for arrays that are not (H, W, 3)"),
     Variant("rgb_in_place", "answer_rgb_to_gray", source='''
 def rgb_to_gray(image):
     image = np.asarray(image)
@@ -129,9 +122,6 @@ def pad_image(image, pad_h, pad_w, mode="zero"):
             replace=[("pad_image(image, kh // 2, kw // 2, mode=padding)",
                       'pad_image(image, kh // 2, kw // 2, mode="zero")')],
             why="always zero-pads"),
-    Variant("cc_valid_too_large_empty", "answer_cross_correlate2d",
-            replace=[("if kh > image.shape[0] or kw > image.shape[1]:", "if False:")],
-            why="returns an empty array when the kernel does not fit ('valid')"),
     Variant("cc_integer_accumulator", "answer_cross_correlate2d",
             replace=[("image = np.asarray(image, dtype=np.float64)", "image = np.asarray(image)"),
                      ("out = np.zeros((out_h, out_w))", "out = np.zeros_like(padded, shape=(out_h, out_w))")],
@@ -177,7 +167,7 @@ def convolve2d(image, kernel, padding="zero"):
             replace=[("1.0 / (size * size)", "1.0 / size")],
             why="normalises by size instead of size**2"),
     Variant("box_even_accepted", "answer_box_kernel",
-            replace=[("if int(size) != size or size < 1 or size % 2 == 0:", "if size < 1:")],
+            replace=[("if size % 2 == 0:", "if False:")],
             why="accepts even sizes"),
 
     # ---------------------------------------------------------------- gaussian_kernel_1d
@@ -309,11 +299,6 @@ def image_gradients(image):
     Variant("mo_degrees", "answer_gradient_magnitude_orientation",
             replace=[("np.arctan2(dy, dx)", "np.degrees(np.arctan2(dy, dx))")],
             why="degrees instead of radians"),
-    Variant("mo_broadcasts_shapes", "answer_gradient_magnitude_orientation",
-            replace=[("if dx.shape != dy.shape:", "if False:")],
-            why="broadcasts different shapes instead of raising"),
-
-    # ---------------------------------------------------------------- laplacian
     Variant("lap_zero_padding", "answer_laplacian",
             replace=[('padding="replicate"', 'padding="zero"')],
             why="zero padding: fake edges at the border"),
@@ -352,12 +337,6 @@ def laplacian(image):
     Variant("cos_negative_size", "answer_conv_output_size",
             replace=[("if span < 0:", "if False:")],
             why="returns sizes < 1 when the filter is larger than the input"),
-    Variant("cos_stride_unchecked", "answer_conv_output_size",
-            replace=[("if stride < 1:", "if False:")],
-            why="no check of the stride"),
-    Variant("cos_padding_unchecked", "answer_conv_output_size",
-            replace=[("if padding < 0:", "if False:")],
-            why="accepts negative padding"),
     Variant("cos_round", "answer_conv_output_size", source='''
 def conv_output_size(n, f, stride=1, padding=0):
     if stride < 1 or padding < 0:
@@ -390,47 +369,21 @@ def conv_output_size(n, f, stride=1, padding=0):
                      ("return int(count)", "return count")],
             why="returns a float"),
 
-    # ---------------------------------------------------------------- conv2d_multichannel
-    Variant("c2d_stride_ignored", "answer_conv2d_multichannel",
-            replace=[("out_h = (H + 2 * padding - kh) // stride + 1", "out_h = H + 2 * padding - kh + 1"),
-                     ("out_w = (W + 2 * padding - kw) // stride + 1", "out_w = W + 2 * padding - kw + 1"),
-                     ("u:u + stride * (out_h - 1) + 1:stride", "u:u + out_h"),
-                     ("v:v + stride * (out_w - 1) + 1:stride", "v:v + out_w")],
-            why="ignores the stride"),
-    Variant("c2d_stride_ceil", "answer_conv2d_multichannel",
-            replace=[("out_h = (H + 2 * padding - kh) // stride + 1", "out_h = -(-(H + 2 * padding - kh) // stride) + 1"),
-                     ("out_w = (W + 2 * padding - kw) // stride + 1", "out_w = -(-(W + 2 * padding - kw) // stride) + 1")],
-            why="rounds the output size up"),
-    Variant("c2d_bias_ignored", "answer_conv2d_multichannel",
-            replace=[("out += bias[:, None, None]", "pass")],
-            why="ignores the bias"),
-    Variant("c2d_bias_last_axis", "answer_conv2d_multichannel",
-            replace=[("out += bias[:, None, None]", "out = out + bias")],
-            why="adds the bias along the last (width) axis"),
-    Variant("c2d_flipped", "answer_conv2d_multichannel",
-            replace=[("weight[:, :, u, v]", "weight[:, :, kh - 1 - u, kw - 1 - v]")],
-            why="flips the kernel (true convolution, unlike torch)"),
-    Variant("c2d_padding_ignored", "answer_conv2d_multichannel",
-            replace=[("xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))", "xp = x")],
-            why="never pads"),
-    Variant("c2d_reflect_padding", "answer_conv2d_multichannel",
-            replace=[("(padding, padding), (padding, padding)))", "(padding, padding), (padding, padding)), mode='reflect')")],
-            why="reflect instead of zero padding"),
-    Variant("c2d_pads_channels", "answer_conv2d_multichannel",
-            replace=[("xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))", "xp = np.pad(x, padding)")],
-            why="pads the channel axis as well"),
-    Variant("c2d_channels_summed_separately", "answer_conv2d_multichannel",
-            replace=[("np.tensordot(weight[:, :, u, v], patch, axes=(1, 0))",
-                      "weight[:, :, u, v].sum(axis=1)[:, None, None] * patch.sum(axis=0)")],
-            why="sums weights and inputs over channels separately"),
-    Variant("c2d_weight_axes_swapped", "answer_conv2d_multichannel",
-            replace=[("np.tensordot(weight[:, :, u, v], patch, axes=(1, 0))",
-                      "np.tensordot(weight[:, :, u, v].T, patch, axes=(1, 0))")],
-            why="treats weight as (C, K, kh, kw)"),
-    Variant("c2d_stride_offset", "answer_conv2d_multichannel",
-            replace=[("patch = xp[:, u:u + stride * (out_h - 1) + 1:stride, v:v + stride * (out_w - 1) + 1:stride]",
-                      "patch = xp[:, u + stride - 1:u + stride * out_h:stride, v + stride - 1:v + stride * out_w:stride]")],
-            why="strided windows start at stride - 1 instead of 0"),
+    # ---------------------------------------------------------------- added with the trimmed contract
+    Variant("mo_range_0_2pi", "answer_gradient_magnitude_orientation",
+            replace=[("np.arctan2(dy, dx)", "np.arctan2(dy, dx) % (2 * np.pi)")],
+            why="orientation in [0, 2π) instead of arctan2's [-π, π]"),
+    Variant("g1d_even_accepted", "answer_gaussian_kernel_1d",
+            replace=[("if size % 2 == 0:", "if False:")],
+            why="accepts even sizes: no centre sample"),
+    Variant("pad_mode_default_reflect", "answer_pad_image",
+            replace=[('def pad_image(image, pad_h, pad_w, mode="zero"):',
+                      'def pad_image(image, pad_h, pad_w, mode="reflect"):')],
+            why="reflect padding by default"),
+    Variant("cos_ceil", "answer_conv_output_size", source='''
+def conv_output_size(n, f, stride=1, padding=0):
+    return -(-(n - f + 2 * padding) // stride) + 1
+''', why="rounds up and never raises"),
 ]
 
 # =========================================================================================
@@ -753,79 +706,23 @@ def conv_layer_num_params(kernel_size, in_channels, out_channels, bias=True):
     per_filter = kernel_size ** 2 * in_channels + (1 if bias else 0)
     return per_filter * out_channels
 ''', why="(k²·C + 1)·K per the notes, no validation"),
-    Variant("c2d_torch", "answer_conv2d_multichannel", source='''
-def conv2d_multichannel(x, weight, bias=None, stride=1, padding=0):
-    import torch
-    x = np.asarray(x, dtype=np.float64)
-    weight = np.asarray(weight, dtype=np.float64)
-    if x.ndim != 3 or weight.ndim != 4 or weight.shape[1] != x.shape[0]:
-        raise ValueError("x must be (C, H, W) and weight (K, C, kh, kw)")
-    if stride < 1 or padding < 0:
-        raise ValueError("stride >= 1 and padding >= 0 required")
-    if weight.shape[2] > x.shape[1] + 2 * padding or weight.shape[3] > x.shape[2] + 2 * padding:
-        raise ValueError("kernel larger than padded input")
-    b = None
-    if bias is not None:
-        bias = np.asarray(bias, dtype=np.float64)
-        if bias.shape != (weight.shape[0],):
-            raise ValueError("bias must be (K,)")
-        b = torch.from_numpy(bias)
-    out = torch.nn.functional.conv2d(torch.from_numpy(x)[None], torch.from_numpy(weight), b,
-                                     stride=stride, padding=padding)
-    return out[0].numpy()
-''', why="torch.nn.functional.conv2d with validation"),
-    Variant("c2d_im2col", "answer_conv2d_multichannel", source='''
-def conv2d_multichannel(x, weight, bias=None, stride=1, padding=0):
-    from numpy.lib.stride_tricks import sliding_window_view
-    x = np.asarray(x, dtype=np.float64)
-    weight = np.asarray(weight, dtype=np.float64)
-    if x.ndim != 3:
-        raise ValueError("x must be (C, H, W)")
-    if weight.ndim != 4 or weight.shape[1] != x.shape[0]:
-        raise ValueError("weight must be (K, C, kh, kw) with C matching x")
-    if stride < 1 or padding < 0:
-        raise ValueError("bad stride or padding")
-    K, C, kh, kw = weight.shape
-    xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
-    if kh > xp.shape[1] or kw > xp.shape[2]:
-        raise ValueError("kernel larger than the padded input")
-    windows = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
-    out = np.einsum("chwij,kcij->khw", windows, weight)
-    if bias is not None:
-        bias = np.asarray(bias, dtype=np.float64)
-        if bias.shape != (K,):
-            raise ValueError("bias must have shape (K,)")
-        out = out + bias.reshape(K, 1, 1)
-    return out
-''', why="im2col with sliding_window_view and einsum"),
-    Variant("c2d_loop_channels", "answer_conv2d_multichannel", source='''
-def conv2d_multichannel(x, weight, bias=None, stride=1, padding=0):
-    x = np.asarray(x, dtype=np.float64)
-    weight = np.asarray(weight, dtype=np.float64)
-    if x.ndim != 3 or weight.ndim != 4:
-        raise ValueError("x must be 3-D and weight 4-D")
-    C, H, W = x.shape
-    K, C2, kh, kw = weight.shape
-    if C2 != C:
-        raise ValueError("channel mismatch")
-    if bias is not None and np.shape(bias) != (K,):
-        raise ValueError("bias must have one entry per filter")
-    if stride < 1 or padding < 0:
-        raise ValueError("invalid stride/padding")
-    Hp, Wp = H + 2 * padding, W + 2 * padding
-    if kh > Hp or kw > Wp:
-        raise ValueError("kernel too large")
-    oh, ow = (Hp - kh) // stride + 1, (Wp - kw) // stride + 1
-    out = np.zeros((K, oh, ow))
-    for k in range(K):
-        for c in range(C):
-            xc = np.zeros((Hp, Wp))
-            xc[padding:padding + H, padding:padding + W] = x[c]
-            for u in range(kh):
-                for v in range(kw):
-                    out[k] += weight[k, c, u, v] * xc[u:u + stride * oh:stride, v:v + stride * ow:stride][:oh, :ow]
-        if bias is not None:
-            out[k] += bias[k]
-    return out
-''', why="loops over output and input channels and offsets"),
+    Variant("rgb_no_validation", "answer_rgb_to_gray", source='''
+def rgb_to_gray(image):
+    image = np.asarray(image)
+    scale = 255.0 if image.dtype == np.uint8 else 1.0
+    return (0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2]) / scale
+''', why="no shape check (not part of the contract), weighted sum then scale"),
+    Variant("mo_plus_zero", "answer_gradient_magnitude_orientation", source='''
+def gradient_magnitude_orientation(dx, dy):
+    dx = np.asarray(dx, dtype=np.float64) + 0.0     # -0.0 + 0.0 is +0.0
+    dy = np.asarray(dy, dtype=np.float64) + 0.0
+    return np.sqrt(dx * dx + dy * dy), np.arctan2(dy, dx)
+''', why="turns negative zeros into +0.0 first: (-π, π] exactly"),
+    Variant("cos_is_integer", "answer_conv_output_size", source='''
+def conv_output_size(n, f, stride=1, padding=0):
+    size = (n - f + 2 * padding) / stride + 1
+    if not size.is_integer() or size < 1:
+        raise ValueError(f"the filter does not tile the input: {size}")
+    return int(size)
+''', why="float division, then is_integer()"),
 ]
