@@ -1,6 +1,8 @@
-"""Command line: ``python -m autograder grade HW SUBMISSION [--results PATH]``."""
+"""Command line: ``python -m autograder grade HW SUBMISSION [--results PATH]``,
+``python -m autograder batch HW SUBMISSIONS --out DIR [--jobs N] [--scheduler ADDRESS]``."""
 
 import argparse
+import os
 import sys
 
 
@@ -19,6 +21,21 @@ def main(argv=None):
     z = sub.add_parser("zip", help="build the Gradescope autograder zip")
     z.add_argument("homework")
     z.add_argument("--out", default=None)
+    b = sub.add_parser("batch", help="grade a whole class: a folder of notebooks or of "
+                       "folders, a Gradescope export (folder or zip), or nbgrader's submitted/")
+    b.add_argument("homework")
+    b.add_argument("submissions")
+    b.add_argument("--out", required=True, help="results, journal and gradebook (resumed "
+                   "if a batch is there)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="grading processes at a time on this machine (default: CPU count)")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)"
+                   " or scheduler file: grade on that cluster instead")
+    b.add_argument("--gradebook", default=None, help="nbgrader gradebook SQLAlchemy URL "
+                   "(default sqlite:///OUT/gradebook.db; 'none' for no database)")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="grade again the submissions whose grading failed before")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
     gs = sub.add_parser("gradescope", help="the Gradescope entry point (run_autograder)")
     gs.add_argument("--root", default=None)
     args = parser.parse_args(argv)
@@ -31,6 +48,10 @@ def main(argv=None):
                         isolate=False if args.no_isolation else None, in_kernel=args.in_kernel,
                         watchdog=True)
         return 0 if results is not None else 1
+    if args.command == "batch":
+        from .batch.run import main as batch_main
+
+        return batch_main(args)
     if args.command == "zip":
         from .gradescope.build import build_zip
 

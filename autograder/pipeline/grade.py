@@ -68,6 +68,13 @@ def other_homework(nb, current, root):
     return None
 
 
+#: Said in the results when student code was not isolated (no root, or isolation turned off).
+NOT_ISOLATED = ("Graded without isolation (the grader was not root, or isolation was "
+                "turned off): the student code ran in a separate process with time "
+                "and resource limits, but not as a separate user nor in its own namespaces "
+                "or cgroup (Gradescope and the grading container isolate it fully). The "
+                "scores are the same.")
+
 #: Past the run's own deadline, how long the watchdog waits before it writes what it has.
 WATCHDOG_GRACE = 20.0
 
@@ -100,11 +107,13 @@ def grade(name, submission, results_path=None, isolate=None, in_kernel=False,
     except BadSubmission as err:
         log(f"bad submission: {err}")
         results = failure_results(name, str(err), tests, time.monotonic() - t0)
+        results["extra_data"] = {"status": "rejected"}
     except BaseException as err:  # noqa: B902  (a result must come out whatever happens)
         log("internal grader error:\n" + traceback.format_exc())
         results = failure_results(
             name, f"the autograder failed ({type(err).__name__}); your instructors have the "
             "details. Please let them know.", tests, time.monotonic() - t0)
+        results["extra_data"] = {"status": "error", "error": f"{type(err).__name__}: {err}"[:500]}
     finally:
         stop_all()  # whatever happened, no sandbox outlives the run
     left = leftovers()
@@ -134,6 +143,7 @@ def _start_watchdog(hw, assignment, progress, results_path, t0, log):
             results = build_results(hw.name, done + rest,
                                     ["grading was stopped at its time limit"],
                                     time.monotonic() - t0)
+            results["extra_data"] = {"status": "timeout"}
             if results_path:
                 write_results(results, results_path)
             log("watchdog: the run passed its time limit; wrote the results so far")
@@ -157,7 +167,7 @@ def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0, progre
                             f"Upload the {hw.name}.ipynb you worked in.")
     messages += answers.notes
     program = rebuild_program(assignment, answers)
-    excluded, cell_errors, sandbox_notes = set(), {}, set()
+    excluded, cell_errors, sandbox_notes, isolated = set(), {}, set(), []
 
     def start():
         while True:
@@ -173,6 +183,7 @@ def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0, progre
                 continue
             cell_errors.update(errors)
             sandbox_notes.update(session.notes)
+            isolated.append(bool(session.sandbox.isolate))
             return session
 
     deadline = t0 + limits.total_seconds
@@ -197,4 +208,11 @@ def _grade(hw, assignment, submission, isolate, in_kernel, root, log, t0, progre
             messages.append(f"the cell {label} was stopped and left out: {err}")
         else:
             messages.append(f"the cell {label} raised {err[:300]}")
-    return build_results(hw.name, results, messages, time.monotonic() - t0)
+    if isolated and not all(isolated):
+        messages.append(NOT_ISOLATED)
+    results = build_results(hw.name, results, messages, time.monotonic() - t0)
+    # For instructors (Gradescope keeps extra_data without showing it; batch grading's
+    # gradebook reads it): how the run went and what the sandbox could and could not do.
+    results["extra_data"] = {"status": "graded", "isolated": bool(isolated) and all(isolated),
+                             "sandbox": sorted(sandbox_notes)}
+    return results

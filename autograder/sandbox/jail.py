@@ -58,6 +58,21 @@ def mirror(root, path, covered):
         bind(path, target)
 
 
+def expose_gpu(root, gpu, covered):
+    """Bind the GPU device nodes (``nodev`` off, so they open) and the driver libraries
+    listed by ``gpu.gpu_paths`` read-only at their own paths; nothing when there are none."""
+    for dev in gpu.get("devices", []):
+        target = root + dev
+        if os.path.isdir(dev):
+            os.makedirs(target, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            open(target, "a").close()
+        bind(dev, target, nodev=False)
+    for lib in gpu.get("libraries", []):
+        mirror(root, lib, covered)  # skipped where a system directory already shows it
+
+
 def main():
     spec = json.loads(sys.argv[1])
     for procs in spec.get("cgroup_procs", []):
@@ -78,6 +93,7 @@ def main():
     for dev in DEVICES:
         open(f"{root}/dev/{dev}", "a").close()
         bind(f"/dev/{dev}", f"{root}/dev/{dev}", nodev=False)
+    expose_gpu(root, spec.get("gpu", {}), covered)
     os.symlink("/proc/self/fd", root + "/dev/fd")
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         os.symlink(f"/proc/self/fd/{i}", f"{root}/dev/{name}")

@@ -23,6 +23,8 @@ import tempfile
 import time
 
 from .cgroup import Cgroup
+from .gpu import describe as describe_gpu
+from .gpu import gpu_paths
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "wire.py")
@@ -69,6 +71,7 @@ class Sandbox:
         self.uid = None
         self.tmp = None
         self.notes = []
+        self.gpu = gpu_paths()
 
     # ------------------------------------------------------------------ start
     def start(self, fd_in, fd_out, out_fd):
@@ -100,14 +103,36 @@ class Sandbox:
                 "IPYTHONDIR": os.path.join(home, ".ipython"),
                 "XDG_CACHE_HOME": os.path.join(home, ".cache"),
                 "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
-                "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1"}
+                "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1", **self._gpu_env()}
+
+    def _gpu_env(self):
+        """With a GPU: which GPUs the host gave this grader, and the driver libraries'
+        folders when they are outside the system's library path."""
+        if not self.gpu["devices"]:
+            return {}
+        env = {k: os.environ[k] for k in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES")
+               if k in os.environ}
+        extra = [d for d in self.gpu["library_dirs"]
+                 if not d.startswith(("/usr/lib/", "/lib/", "/usr/lib64", "/lib64"))]
+        if extra:
+            env["LD_LIBRARY_PATH"] = ":".join(extra)
+        return env
+
+    def _address_space_rlimit(self, rlimits):
+        """Cap memory by address space where no cgroup does, except with a GPU: CUDA
+        reserves far more address space than it uses and fails to start under the cap."""
+        if self.gpu["devices"]:
+            self.notes.append("GPU present: no address-space rlimit (CUDA reserves large "
+                              "virtual ranges)")
+            return
+        rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
 
     def _start_isolated(self, worker_dir, rlimits, fd_in, fd_out, out_fd):
         self.uid = sandbox_uid()
         name = f"cvgrade-{os.getpid()}-{int(time.time() * 1000) % 10**8}"
         self.cgroup = Cgroup.create(name, self.limits.memory_bytes, self.limits.nproc)
         if self.cgroup is None:
-            rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
+            self._address_space_rlimit(rlimits)
             self.notes.append("no writable cgroup: memory capped by an address-space rlimit")
         rlimits["nproc"] = self.limits.nproc
         root = os.path.join(self.tmp, "root")
@@ -122,6 +147,7 @@ class Sandbox:
             "mapped": [[self.helpers_dir, "/opt/cvgrader/lib/helpers"],
                        [worker_dir, "/opt/cvgrader/worker"]],
             "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
+            "gpu": self.gpu,
             "env": self._env(home, "/opt/cvgrader/lib"),
             "argv": [python, "/opt/cvgrader/worker/worker.py", str(fd_in), str(fd_out),
                      json.dumps(rlimits)],
@@ -133,6 +159,7 @@ class Sandbox:
             f"student code ran as uid {self.uid} without groups, in its own PID, mount and "
             f"network namespaces (no network), on a {self.limits.tmpfs_bytes >> 20} MiB "
             f"private filesystem" + (", in a memory/pids cgroup" if self.cgroup else ""))
+        self.notes.append(describe_gpu(self.gpu))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out_fd,
                                      stderr=out_fd, pass_fds=(fd_in, fd_out),
                                      env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
@@ -141,7 +168,7 @@ class Sandbox:
     def _start_plain(self, worker_dir, rlimits, fd_in, fd_out, out_fd):
         home = os.path.join(self.tmp, "home")
         os.mkdir(home)
-        rlimits["as"] = max(self.limits.memory_bytes * 3, 8 * 2**30)
+        self._address_space_rlimit(rlimits)
         _become_subreaper()
         self.notes.append(
             "without root (or with isolation turned off): student code ran in a separate "
