@@ -8,8 +8,11 @@ HOMEWORKS := $(notdir $(wildcard solutions/hw*))
 HW ?= hw0
 RELEASED := $(notdir $(wildcard notebooks/hw*))
 SUBMISSION ?= notebooks/$(HW)/$(HW).ipynb
+SUBMISSIONS ?= build/nbgrader/submitted
+OUT ?= build/batch/$(HW)
+IMAGE ?= cv-grader
 
-.PHONY: setup release autograder grade demo test lab lock clean handout
+.PHONY: setup release autograder grade demo test lab lock clean handout batch image gpu-check
 
 setup: .venv/.installed  ## build .venv from the pins and enable nbgrader's JupyterLab extension
 
@@ -49,3 +52,21 @@ lock:  ## re-pin requirements.txt from the current .venv
 
 clean:
 	rm -rf build autograder/dist
+
+batch: setup  ## grade a class: make batch HW=hw0 SUBMISSIONS=folder-or-zip OUT=dir [JOBS=2] [SCHEDULER=tcp://host:8786]
+	$(PY) -m autograder batch $(HW) $(SUBMISSIONS) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+image:  ## build the GPU grading container (docker/Dockerfile) with docker or podman
+	@engine=""; \
+	if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then engine=docker; \
+	elif command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; then engine=podman; fi; \
+	if [ -z "$$engine" ]; then \
+	  echo "make image: neither Docker (with a running engine) nor Podman is available here"; \
+	  if command -v docker >/dev/null 2>&1; then echo "  (the docker client is installed, but no Docker engine answers)"; fi; \
+	  echo "  install one, or build elsewhere: docker build -f docker/Dockerfile -t $(IMAGE) ."; \
+	  exit 1; fi; \
+	echo "building $(IMAGE) with $$engine"; \
+	$$engine build -f docker/Dockerfile -t $(IMAGE) .
+
+gpu-check: setup  ## grade every homework's reference and blank on CPU and GPU; table of scores
+	$(PY) -m autograder.gpu_check
