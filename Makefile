@@ -12,7 +12,7 @@ SUBMISSIONS ?= build/nbgrader/submitted
 OUT ?= build/batch/$(HW)
 IMAGE ?= cv-grader
 
-.PHONY: setup release autograder grade demo test lab lock clean handout batch image gpu-check
+.PHONY: setup release autograder grade demo test lab lock clean handout otter batch image gpu-check
 
 setup: .venv/.installed  ## build .venv from the pins and enable nbgrader's JupyterLab extension
 
@@ -36,6 +36,9 @@ grade: setup  ## grade one submission: make grade HW=hw0 SUBMISSION=path.ipynb
 
 handout: setup  ## the student handout: make handout [HW="hw0 hw1"] -> build/handout/ and build/handout.zip
 	$(PY) -m autograder.handout $(if $(filter command line,$(origin HW)),$(HW),$(RELEASED))
+
+otter: setup  ## otter-grader export: make otter HW=hw0 -> build/otter/hw0/ (autograder zip, tests, student folder)
+	$(PY) -m autograder.otter_export $(HW)
 
 demo: setup release autograder  ## grade reference answers and blank releases through the zips
 	$(PY) -m autograder.demo $(HOMEWORKS)
