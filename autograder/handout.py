@@ -48,6 +48,15 @@ FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handout_files")
 
 
+GRADER_README = """# The grader that `make check` runs
+
+The course's grader, unchanged, with the released notebooks as its trusted source: the grader
+looks for a homework's tests in `solutions/hwN/hwN.ipynb`, and here that file is the released
+notebook (no answers, visible tests only). `make check HW=hwN` grades your notebook with it.
+Leave this folder as it is.
+"""
+
+
 def released(root=homeworks.ROOT):
     """Names of the homeworks with a committed release notebook, sorted."""
     base = os.path.join(root, "notebooks")
@@ -136,6 +145,8 @@ def build_handout(names=None, out=None, root=homeworks.ROOT, zip_path=None):
         with open(target, "w", encoding="utf-8") as f:
             json.dump(trusted, f, indent=1, ensure_ascii=False, sort_keys=True)
             f.write("\n")
+    with open(os.path.join(grader, "README.md"), "w", encoding="utf-8") as f:
+        f.write(GRADER_README)
     _zip(out, zip_path)
     return out, zip_path
 
