@@ -64,7 +64,7 @@ class Discovered:
 
 def safe_key(name):
     """``name`` as a file-name-safe key (letters, digits, ``._@+-``; others become ``_``)."""
-    key = re.sub(r"[^A-Za-z0-9._@+-]", "_", name).strip("._") or "student"
+    key = re.sub(r"[^A-Za-z0-9._@+-]+", "_", name).strip("._") or "student"
     return key[:120]
 
 

@@ -138,7 +138,8 @@ def run_batch(homework, submissions, out, jobs=1, scheduler=None, gradebook="def
         try:
             outputs.write_nbgrader(url, homework, hw.source_path, rows)
         except Exception as err:  # noqa: B902  (the CSV and results are safe; say so)
-            if isinstance(err, OSError) and err.errno in outputs.DISK_FULL:
+            if (isinstance(err, OSError) and err.errno in outputs.DISK_FULL) or \
+                    "disk is full" in str(err) or "No space left" in str(err):
                 raise BatchError(_disk_message(out, err)) from None
             log(f"warning: could not write nbgrader's gradebook {url}: "
                 f"{type(err).__name__}: {err}")
