@@ -30,6 +30,8 @@ KILL_GRACE = 60.0
 #: Largest submission folder shipped to a Dask worker (the grader refuses more anyway).
 MAX_PAYLOAD_BYTES = 256 * 2**20
 
+TMP_PREFIX = "cvbatch-"
+
 _running = set()
 _lock = threading.Lock()
 
@@ -62,7 +64,10 @@ def grade_one(homework, submission, timeout=None, command=None):
         Gradescope dict or ``None``), ``reason``, ``seconds``, ``log`` (its output's tail).
     """
     timeout = timeout or job_timeout(homework)
-    tmp = tempfile.mkdtemp(prefix="cvbatch-")
+    tmp = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-")
+    scratch = os.path.join(tmp, "tmp")  # the grader's own temporary folders: removed below,
+    os.mkdir(scratch)                   # whatever happened to the grader
+    os.chmod(scratch, 0o755)
     results_path = os.path.join(tmp, "results.json")
     log_path = os.path.join(tmp, "grader.log")
     argv = (command or grade_command)(homework, submission, results_path)
@@ -72,7 +77,8 @@ def grade_one(homework, submission, timeout=None, command=None):
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(argv, cwd=PROJECT, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                    env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                                    env=dict(os.environ, PYTHONUNBUFFERED="1",
+                                             TMPDIR=scratch))
             with _lock:
                 _running.add(proc)
             try:
@@ -84,6 +90,8 @@ def grade_one(homework, submission, timeout=None, command=None):
             finally:
                 with _lock:
                     _running.discard(proc)
+                if proc.returncode is None or proc.returncode < 0:
+                    sweep_sandboxes(proc.pid)  # killed: its own clean-up never ran
         seconds = time.monotonic() - t0
         results = None
         if reason is None:
@@ -107,6 +115,39 @@ def grade_one(homework, submission, timeout=None, command=None):
     status = (results.get("extra_data") or {}).get("status", "graded")
     return {"status": status, "results": results, "reason": None, "seconds": seconds,
             "log": log_text}
+
+
+def sweep_sandboxes(grader_pid):
+    """Remove what a killed grading process ``grader_pid`` left: its cgroups and the
+    processes of its sandbox uid (root only; see :mod:`autograder.sandbox.launch`)."""
+    if os.geteuid() != 0:
+        return
+    from ..sandbox import cgroup, launch
+
+    uid = 40000 + grader_pid % 20000  # launch.sandbox_uid() of that process
+    launch.kill_leftovers(uid)
+    for path in cgroup.Cgroup.leftovers(f"{launch.TMP_PREFIX}{grader_pid}-"):
+        cgroup.Cgroup([path], 0).remove()
+
+
+def sweep_stale():
+    """Clean up after batches and gradings that were killed: cgroups of grading processes
+    that no longer exist, and this module's temporary folders whose batch is gone."""
+    import re
+
+    from ..sandbox import cgroup, launch
+
+    if os.geteuid() == 0:
+        pattern = re.compile(rf"^{launch.TMP_PREFIX}(\d+)-\d+$")
+        for path in cgroup.Cgroup.leftovers(launch.TMP_PREFIX):
+            m = pattern.match(os.path.basename(path))
+            if m and not os.path.exists(f"/proc/{m.group(1)}"):
+                sweep_sandboxes(int(m.group(1)))
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        m = re.match(rf"^{TMP_PREFIX}(\d+)-", name)
+        if m and not os.path.exists(f"/proc/{m.group(1)}"):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 
 
 def stop_running():
@@ -183,7 +224,7 @@ def pack(path):
 
 def grade_payload(homework, payload, timeout=None):
     """Grade a packed submission (see :func:`pack`) here; the record notes the worker."""
-    tmp = tempfile.mkdtemp(prefix="cvbatch-in-")
+    tmp = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-in-")
     try:
         folder = os.path.join(tmp, "submission")
         os.makedirs(folder)

@@ -14,7 +14,7 @@ import time
 
 from ..pipeline import homeworks
 from ..pipeline.source import load_assignment
-from . import outputs
+from . import job, outputs
 from .discover import BadInput, discover
 from .journal import Journal, JournalError
 from .outputs import DiskFull
@@ -76,6 +76,7 @@ def run_batch(homework, submissions, out, jobs=1, scheduler=None, gradebook="def
     except OSError as err:
         raise BatchError(_disk_message(out, err) if err.errno in outputs.DISK_FULL
                          else str(err)) from None
+    job.sweep_stale()  # what a killed earlier batch left behind
     done = journal.final(retry_failed)
     known = {s.key for s in subs}
     pending = [s for s in subs if s.key not in done]
