@@ -174,3 +174,36 @@ def test_make_image_says_when_there_is_no_container_engine():
                           timeout=120)
     assert proc.returncode != 0
     assert "neither Docker" in proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the fallback is for root")
+def test_root_without_namespaces_still_grades_as_another_uid(tmp_path, monkeypatch):
+    """A container run without CAP_SYS_ADMIN: the probe finds no namespaces, the student code
+    runs as the sandbox uid without them, the scores are the same and the results say so."""
+    from autograder.sandbox import launch
+
+    monkeypatch.setattr(launch, "_namespaces", False)
+    nb = reference_submission(HW)
+    cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    cell["source"] = src + "\nimport os as _os\nprint('STUDENT-UID', _os.getuid(), _os.getgroups())\n"
+    lines = []
+    results = grade_notebook(tmp_path, HW, nb, log=lambda *a: lines.append(" ".join(map(str, a))))
+    log = "\n".join(lines)
+    assert results["score"] == max_score(results), log
+    notes = results["extra_data"]["sandbox"]
+    assert NOT_ISOLATED in results["output"] and results["extra_data"]["isolated"] is False
+    if launch._open_to_others(sys.executable):  # as in the image: /usr/bin/python3.11
+        assert f"STUDENT-UID {launch.sandbox_uid()} []" in log
+        assert any("root without namespaces" in n and "ran as uid" in n for n in notes)
+    else:  # e.g. a Python under /root (0700): said, not hidden
+        assert "STUDENT-UID 0" in log
+        assert any("not readable by other users): it ran as root" in n for n in notes)
+    assert not launch.leftovers()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="probes as root")
+def test_the_namespace_probe_finds_them_here():
+    from autograder.sandbox import launch
+
+    assert launch._probe_namespaces() is bool(shutil.which("unshare"))

@@ -69,11 +69,12 @@ def other_homework(nb, current, root):
 
 
 #: Said in the results when student code was not isolated (no root, or isolation turned off).
-NOT_ISOLATED = ("Graded without isolation (the grader was not root, or isolation was "
-                "turned off): the student code ran in a separate process with time "
-                "and resource limits, but not as a separate user nor in its own namespaces "
-                "or cgroup (Gradescope and the grading container isolate it fully). The "
-                "scores are the same.")
+NOT_ISOLATED = ("Graded without full isolation (the grader was not root, lacked the "
+                "privileges for namespaces, or isolation was turned off): the student code "
+                "ran in a separate process with time and resource limits, but without the "
+                "sandbox's namespaces, private filesystem and cgroup (Gradescope, and the "
+                "grading container run as documented, isolate it fully). The scores are the "
+                "same.")
 
 #: Past the run's own deadline, how long the watchdog waits before it writes what it has.
 WATCHDOG_GRACE = 20.0

@@ -46,8 +46,37 @@ def _is_root():
     return os.geteuid() == 0
 
 
+_namespaces = None
+
+
 def _has_namespaces():
-    return shutil.which("unshare") is not None
+    """Whether this process can make the sandbox's namespaces and mounts (probed once).
+
+    As root on a machine or VM, yes. In a container without ``CAP_SYS_ADMIN``, or where
+    AppArmor or seccomp deny ``unshare``/``mount``, no: the grader then falls back to the
+    plain process split (see :meth:`Sandbox._start_plain`) instead of failing every test.
+    """
+    global _namespaces
+    if _namespaces is None:
+        _namespaces = _probe_namespaces()
+    return _namespaces
+
+
+def _probe_namespaces():
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return False
+    mount = shutil.which("mount")
+    # the jail's own first steps: new namespaces, then a tmpfs mount (in the private
+    # mount namespace: nothing outside changes)
+    cmd = [unshare, "--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--uts",
+           "--propagation", "private"]
+    cmd += [mount, "-t", "tmpfs", "-o", "size=4k", "cvprobe", "/tmp"] if mount else ["true"]
+    try:
+        return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                              env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 class Sandbox:
@@ -66,6 +95,8 @@ class Sandbox:
         self.limits = limits
         self.helpers_dir = os.path.abspath(helpers_dir)
         self.isolate = _is_root() and _has_namespaces() if isolate is None else isolate
+        # root, but no namespaces here: still run student code as an unprivileged uid
+        self.drop_to_uid = isolate is None and _is_root() and not self.isolate
         self.proc = None
         self.cgroup = None
         self.uid = None
@@ -170,6 +201,21 @@ class Sandbox:
         os.mkdir(home)
         self._address_space_rlimit(rlimits)
         _become_subreaper()
+        user = {}
+        blocked = [p for p in (sys.executable, self.helpers_dir, worker_dir)
+                   if not _open_to_others(p)]
+        if self.drop_to_uid and blocked:
+            self.notes.append(
+                "root without namespaces, and student code could not run as another uid "
+                f"({blocked[0]} is not readable by other users): it ran as root")
+        elif self.drop_to_uid:
+            self.uid = sandbox_uid()
+            os.chown(home, self.uid, self.uid)
+            user = {"user": self.uid, "group": self.uid, "extra_groups": []}
+            self.notes.append(
+                "root without namespaces (a container without CAP_SYS_ADMIN, or AppArmor/"
+                f"seccomp denying unshare or mount): student code ran as uid {self.uid} "
+                "without groups, but without namespaces, chroot or cgroup")
         self.notes.append(
             "without root (or with isolation turned off): student code ran in a separate "
             "process with rlimits, "
@@ -179,7 +225,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             [sys.executable, os.path.join(worker_dir, "worker.py"), str(fd_in), str(fd_out),
              json.dumps(rlimits)], cwd=home, stdin=subprocess.DEVNULL, stdout=out_fd,
-            stderr=out_fd, pass_fds=(fd_in, fd_out), env=env, start_new_session=True)
+            stderr=out_fd, pass_fds=(fd_in, fd_out), env=env, start_new_session=True, **user)
         return self.proc
 
     # ------------------------------------------------------------------ stop
@@ -238,6 +284,24 @@ def leftovers():
     found += [f"sandbox {s}" for s in list(_live)]
     found += [f"folder {d}" for d in _made_dirs if os.path.exists(d)]
     return found
+
+
+def _open_to_others(path):
+    """Whether an unprivileged user can reach ``path`` (every folder above it searchable,
+    the file itself readable by others)."""
+    path = os.path.realpath(path)
+    try:
+        if not os.stat(path).st_mode & 0o004:
+            return False
+        parent = os.path.dirname(path)
+        while True:
+            if not os.stat(parent).st_mode & 0o001:
+                return False
+            if parent == "/":
+                return True
+            parent = os.path.dirname(parent)
+    except OSError:
+        return False
 
 
 def _become_subreaper():
