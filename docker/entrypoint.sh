@@ -10,7 +10,8 @@
 #                                  $CV_BATCH_ROOT/out; ARGS go to `python -m autograder batch`
 #                                  (--jobs N, --scheduler ADDRESS, ...). With HW SUBMISSIONS
 #                                  --out DIR as ARGS, exactly that batch.
-#   cv-entrypoint worker SCHEDULER [dask worker options]   a Dask worker for batch grading
+#   cv-entrypoint worker [SCHEDULER] [dask worker options]  a Dask worker for batch grading
+#                                  (the address may come from DASK_SCHEDULER_ADDRESS)
 #   cv-entrypoint grade|zip|gpu-check ...                   python -m autograder ...
 #   cv-entrypoint COMMAND ...      anything else runs as given (bash, say)
 #
@@ -110,7 +111,8 @@ case "$cmd" in
   gradescope) gradescope ;;
   batch) batch "$@" ;;
   worker)
-    [ $# -ge 1 ] || { say "usage: worker SCHEDULER_ADDRESS [dask worker options]"; exit 2; }
+    [ $# -ge 1 ] || [ -n "${DASK_SCHEDULER_ADDRESS:-}" ] || {
+      say "usage: worker SCHEDULER_ADDRESS [dask worker options] (or set DASK_SCHEDULER_ADDRESS)"; exit 2; }
     cd "$COURSE" && exec "$PY" -m distributed.cli.dask_worker "$@" --nthreads 1 ;;
   grade|zip) autograder "$cmd" "$@" ;;
   gpu-check) cd "$COURSE" && exec "$PY" -m autograder.gpu_check "$@" ;;

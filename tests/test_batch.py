@@ -454,16 +454,21 @@ class DaskCluster:
         self.env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"],
                         DASK_DISTRIBUTED__WORKER__DAEMON="False")
         self.logs = []
-        self.scheduler = self._start(["scheduler", "--host", "127.0.0.1", "--port", "0",
+        self.scheduler = self._start([os.path.join(bin_dir, "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
                                       "--dashboard-address", "127.0.0.1:0", "--no-show",
                                       "--scheduler-file", self.file], tmp, "scheduler")
         end = time.monotonic() + 60
         while not os.path.exists(self.file) and time.monotonic() < end:
             time.sleep(0.2)
-        self.workers = [self._start(["worker", "--scheduler-file", self.file, "--host",
-                                     "127.0.0.1", "--nthreads", "1", "--no-nanny",
-                                     "--no-dashboard", "--name", f"w{i}"], tmp, f"w{i}")
-                        for i in range(2)]
+        worker = ["--scheduler-file", self.file, "--host", "127.0.0.1", "--nthreads", "1",
+                  "--no-nanny", "--no-dashboard"]
+        # w0: a plain `dask worker`; w1: the grading image's entry point (`cv-entrypoint worker`)
+        self.workers = [
+            self._start([os.path.join(bin_dir, "dask"), "worker", *worker, "--name", "w0"],
+                        tmp, "w0"),
+            self._start(["bash", os.path.join(ROOT, "docker", "entrypoint.sh"), "worker",
+                         *worker, "--name", "w1"], tmp, "w1",
+                        env={"CV_PYTHON": sys.executable, "CV_COURSE_ROOT": ROOT})]
         from distributed import Client
 
         self.client = Client(scheduler_file=self.file, timeout="60s")
@@ -471,11 +476,11 @@ class DaskCluster:
         self.addresses = {info["name"]: addr for addr, info in
                           self.client.scheduler_info()["workers"].items()}
 
-    def _start(self, args, tmp, name):
+    def _start(self, argv, tmp, name, env=None):
         log = open(os.path.join(tmp, f"{name}.log"), "w")
         self.logs.append(log)
-        return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "dask"), *args],
-                                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(argv, cwd=ROOT, env=dict(self.env, **(env or {})), stdout=log,
+                                stderr=subprocess.STDOUT)
 
     def close(self):
         try:
