@@ -19,6 +19,7 @@ LIMITS = {
     # (about 15 s alone; CI grades two submissions at once).
     "hw3": Limits(cell_seconds=120, test_seconds=120, total_seconds=420,
                   memory_bytes=4 * 2**30),
+    "hw4": Limits(cell_seconds=30, test_seconds=30, total_seconds=240),
 }
 DEFAULT_LIMITS = Limits(cell_seconds=60, test_seconds=60, total_seconds=420,
                         memory_bytes=6 * 2**30)
