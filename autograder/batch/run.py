@@ -163,7 +163,11 @@ def _runner(homework, jobs, scheduler, grade):
     if scheduler:
         from .cluster import DaskRunner
 
-        return DaskRunner(homework, scheduler)
+        try:
+            return DaskRunner(homework, scheduler)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: "
+                             f"{type(err).__name__}: {err}") from None
     from .local import LocalRunner
 
     return LocalRunner(homework, jobs, grade)
