@@ -7,8 +7,10 @@ there is no network but a loopback that is down.
 
 The new root is a size-limited tmpfs holding read-only, nosuid bind mounts of
 the system directories, the Python installation, the course helpers and the
-worker, plus writable ``/tmp``. Nothing else exists there: not the grader, not
-the source notebook, not the results directory, not ``/root`` or ``/autograder``.
+worker, plus writable ``/tmp`` (and, on a machine with an NVIDIA GPU, the device
+nodes and driver libraries that ``gpu.py`` lists, at their own paths). Nothing else
+exists there: not the grader, not the source notebook, not the results directory,
+not ``/root`` or ``/autograder``.
 Standard library only. Usage: ``python -I jail.py SPEC_JSON``.
 """
 
