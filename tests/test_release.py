@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -79,6 +80,13 @@ def test_source_follows_the_authoring_conventions(name):
         assert not any(n in test.source for n in practice), f"{test.grade_id} tests practice code"
     for cell in nb["cells"]:
         assert not cell.get("outputs"), "source notebooks carry no outputs"
+    # the first line of a test cell gives its points, as the metadata does (students see only the line)
+    for test in assignment.tests:
+        first = test.source.split("\n", 1)[0]
+        match = re.match(r"# Test \((\d+(?:\.\d+)?) points?\): \S", first)
+        assert match, f"{test.grade_id}: first line {first!r} is not '# Test (N points): ...'"
+        assert float(match.group(1)) == test.points, \
+            f"{test.grade_id}: the first line says {match.group(1)} points, the metadata {test.points:g}"
     # every graded name has a visible and a hidden test
     for graded in names:
         calls = [t for t in assignment.tests if graded in t.source]
