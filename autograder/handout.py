@@ -43,7 +43,7 @@ SKIP_DIRS = {"__pycache__", "dist", ".ipynb_checkpoints", ".pytest_cache"}
 SKIP_SUFFIXES = (".pyc", ".pyo", ".zip")
 #: Parts of autograder/ that ``make check`` does not need: the Gradescope zip builder and
 #: entry point, and this builder's templates.
-GRADER_SKIP = {"gradescope", "handout_files"}
+GRADER_SKIP = {"gradescope", "handout_files", "batch"}
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handout_files")
 
