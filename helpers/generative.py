@@ -294,7 +294,7 @@ def train_vae(model, X, reparameterize, vae_loss, epochs=30, batch_size=100, lr=
 @cpu_single_thread
 def train_gan(discriminator_loss, generator_loss, non_saturating=True, steps=2000,
               batch_size=128, lr_g=1e-3, lr_d=1e-3, latent_dim=2, snapshots=(0, 250, 500, 1000, 2000),
-              n_modes=8, seed=0, device="cpu", show_progress=True):
+              n_modes=8, std=0.05, hidden=64, seed=0, device="cpu", show_progress=True):
     """Train :func:`make_gan`'s pair on :func:`gaussian_mixture` with your losses.
 
     Alternates one discriminator step on ``discriminator_loss(D(x), D(G(z)))`` (the
@@ -310,14 +310,14 @@ def train_gan(discriminator_loss, generator_loss, non_saturating=True, steps=200
         lists of the losses per step; ``"real"``: 1000 real samples.
     """
     torch = _torch()
-    gen_model, disc = make_gan(latent_dim=latent_dim, seed=seed, device=device)
+    gen_model, disc = make_gan(latent_dim=latent_dim, hidden=hidden, seed=seed, device=device)
     opt_g = torch.optim.Adam(gen_model.parameters(), lr=lr_g, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(disc.parameters(), lr=lr_d, betas=(0.5, 0.999))
     g = torch.Generator().manual_seed(seed)
-    data = gaussian_mixture(steps * batch_size, n_modes=n_modes, seed=seed).to(device)
+    data = gaussian_mixture(steps * batch_size, n_modes=n_modes, std=std, seed=seed).to(device)
     fixed = torch.randn((1000, latent_dim), generator=g).to(device)
     out = {"samples": {}, "d_loss": [], "g_loss": [],
-           "real": gaussian_mixture(1000, n_modes=n_modes, seed=seed + 1).numpy()}
+           "real": gaussian_mixture(1000, n_modes=n_modes, std=std, seed=seed + 1).numpy()}
     snapshots = set(snapshots)
     for step in progress(range(steps + 1), desc="GAN steps", disable=not show_progress):
         if step in snapshots:
@@ -474,7 +474,7 @@ def plot_latent_space(mu, labels, title="VAE latent means of the test digits"):
     return fig
 
 
-def plot_gan_samples(runs, real=None, n_modes=8, size=2.2):
+def plot_gan_samples(runs, real=None, n_modes=8, std=0.05, size=2.2):
     """Generator samples over training, one row per run.
 
     ``runs`` is ``{row title: train_gan result}``; each column is a snapshot step;
@@ -498,7 +498,7 @@ def plot_gan_samples(runs, real=None, n_modes=8, size=2.2):
             ax.set_ylim(-3, 3)
             ax.set_xticks([])
             ax.set_yticks([])
-            covered, _ = modes_covered(s, n_modes)
+            covered, _ = modes_covered(s, n_modes, std=std)
             ax.set_title(f"step {step}: {covered}/{n_modes} modes", fontsize=8)
         axes[r, 0].set_ylabel(name, fontsize=9)
     fig.tight_layout()

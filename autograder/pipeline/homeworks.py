@@ -20,6 +20,7 @@ LIMITS = {
     "hw3": Limits(cell_seconds=120, test_seconds=120, total_seconds=420,
                   memory_bytes=4 * 2**30),
     "hw4": Limits(cell_seconds=30, test_seconds=30, total_seconds=240),
+    "hw5": Limits(cell_seconds=60, test_seconds=45, total_seconds=300, memory_bytes=4 * 2**30),
 }
 DEFAULT_LIMITS = Limits(cell_seconds=60, test_seconds=60, total_seconds=420,
                         memory_bytes=6 * 2**30)
