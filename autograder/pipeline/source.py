@@ -6,6 +6,7 @@ upload). Hidden tests are kept whole here; the student release never has them.
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -75,10 +76,16 @@ def defined_names(source):
                  if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
 
 
+_TITLE = re.compile(r"#\s*Test(?:\s*\([^)]*\))?\s*:\s*(.*)")
+
+
 def test_title(source, grade_id):
+    """The description on a test cell's first ``# Test (N points): ...`` (or ``# Test: ...``)
+    line; the ``grade_id`` when there is none."""
     for line in source.splitlines():
-        if line.startswith("# Test:"):
-            return line[len("# Test:"):].strip()
+        match = _TITLE.match(line)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
     return grade_id
 
 
