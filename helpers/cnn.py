@@ -240,8 +240,24 @@ def class_subset(X, y, classes, per_class, seed=0):
 
 # --------------------------------------------------------------------------- fixtures
 
+def exact_float32():
+    """Full float32 precision on GPUs: no TF32 in matrix products and convolutions.
+
+    With TF32 (PyTorch's default for cuDNN convolutions on recent GPUs) a
+    convolution differs from the CPU's by about 1e-3; tests compare results to
+    1e-4. Called by :func:`seed_everything` and by the fixtures.
+    """
+    torch = _torch()
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+
+
 def seed_everything(seed=0):
-    """Seed Python's ``random``, NumPy's global generator and torch (CPU and every GPU)."""
+    """Seed Python's ``random``, NumPy's global generator and torch (CPU and every GPU).
+
+    Also turns TF32 off (:func:`exact_float32`), so that a GPU computes in full
+    float32 precision, as the CPU does.
+    """
     torch = _torch()
     seed = int(seed)
     random.seed(seed)
@@ -249,11 +265,19 @@ def seed_everything(seed=0):
     torch.manual_seed(seed)
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
+        exact_float32()
 
 
 def make_generator(seed=0):
     """A CPU ``torch.Generator`` seeded with ``seed``."""
     return _torch().Generator().manual_seed(int(seed))
+
+
+def _on(model, device):
+    """``model`` moved to ``device``; full float32 precision when that is a GPU."""
+    if str(device).startswith("cuda"):
+        exact_float32()
+    return model.to(device)
 
 
 def fixture_cnn(seed=0, in_channels=1, num_classes=10, size=16, width=6, hidden=24,
@@ -330,7 +354,7 @@ def fixture_cnn(seed=0, in_channels=1, num_classes=10, size=16, width=6, hidden=
     for name, p in model.named_parameters():
         if name in names:
             p.requires_grad_(False)
-    return model.to(device)
+    return _on(model, device)
 
 
 def fixture_linear(seed=0, in_channels=1, num_classes=10, size=16, device="cpu"):
@@ -349,7 +373,7 @@ def fixture_linear(seed=0, in_channels=1, num_classes=10, size=16, device="cpu")
     with torch.no_grad():
         model[1].weight.copy_(torch.randn((int(num_classes), d), generator=g) / math.sqrt(d))
         model[1].bias.copy_(0.1 * torch.randn(int(num_classes), generator=g))
-    return model.to(device)
+    return _on(model, device)
 
 
 def fixture_mlp(seed=0, in_channels=1, num_classes=10, size=16, hidden=8, device="cpu"):
@@ -371,7 +395,7 @@ def fixture_mlp(seed=0, in_channels=1, num_classes=10, size=16, hidden=8, device
             fan_in = lin.weight.shape[1]
             lin.weight.copy_(torch.randn(lin.weight.shape, generator=g) * (2.0 / math.sqrt(fan_in)))
             lin.bias.copy_(0.1 * torch.randn(lin.bias.shape, generator=g))
-    return model.to(device)
+    return _on(model, device)
 
 
 def fixture_shared(seed=0, channels=4, num_classes=3, device="cpu"):
@@ -394,8 +418,10 @@ def fixture_shared(seed=0, channels=4, num_classes=3, device="cpu"):
             x = self.relu(self.shared(x))
             return self.head(x.mean(dim=(2, 3)))
 
-    torch.manual_seed(int(seed))
-    return Shared().to(device)
+    with torch.random.fork_rng(devices=[]):   # leaves the global random state alone
+        torch.manual_seed(int(seed))
+        model = Shared()
+    return _on(model, device)
 
 
 def as_numpy(actual, what="output"):
