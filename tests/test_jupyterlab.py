@@ -172,9 +172,13 @@ const dialog = document.querySelector('.jp-Dialog');
 if (dialog) return {dialog: dialog.innerText};
 const app = window.jupyterapp;
 if (!app) return {waiting: 'window.jupyterapp'};
-const panel = app.shell.currentWidget;
-if (!panel || !panel.context || panel.context.path !== path || !panel.content
-    || !panel.content.widgets) return {waiting: 'notebook panel'};
+// The open panel of <path>, made the current widget (a headless window may have no focus,
+// and then no current widget; the notebook commands act on the current one).
+const panel = Array.from(app.shell.widgets('main')).find(
+    w => w.context && w.context.path === path);
+if (!panel || !panel.content || !panel.content.widgets) return {waiting: 'notebook panel'};
+if (app.shell.currentWidget !== panel) app.shell.activateById(panel.id);
+window.cvPanel = panel;
 if (!panel.context.isReady) return {waiting: 'notebook model'};
 const sc = panel.sessionContext;
 const kernel = sc && sc.session && sc.session.kernel;
@@ -186,7 +190,7 @@ return {ready: true, cells: panel.content.widgets.length,
 
 # Every code cell as the page shows it: prompt, the first line of its source, error outputs.
 CELLS_JS = r"""
-const panel = window.jupyterapp.shell.currentWidget;
+const panel = window.cvPanel;
 const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
 const cells = [];
 panel.content.widgets.forEach((cell, index) => {
