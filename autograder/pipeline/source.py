@@ -48,6 +48,25 @@ class Assignment:
     def answer(self, grade_id):
         return next(a for a in self.answers if a.grade_id == grade_id)
 
+    def tests_affected_by(self, grade_id):
+        """``grade_id``s of the tests that can see a change to answer cell ``grade_id``.
+
+        A test is affected when it names a graded name of that cell, or of any answer cell
+        whose reference calls one (transitively: ``TwoLayerNet`` uses the layers).
+        """
+        def mentions(text, names):
+            return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+
+        names = set(self.answer(grade_id).names)
+        grew = True
+        while grew:
+            grew = False
+            for a in self.answers:
+                if not set(a.names) <= names and mentions(a.reference, names):
+                    names |= set(a.names)
+                    grew = True
+        return {t.grade_id for t in self.tests if mentions(t.source, names)}
+
 
 def cell_source(cell):
     src = cell.get("source", "")
