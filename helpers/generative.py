@@ -151,31 +151,27 @@ def gaussian_mixture(n, n_modes=8, radius=2.0, std=0.05, seed=0):
 
 
 def augment_digits(x, generator=None, max_shift=1, noise=0.1, drop=0.15):
-    """A random view of a batch of digits ``(N, 1, H, W)``: shift, dropped pixels, noise.
+    """A random view of a batch of digits ``(N, 1, H, W)``: a small random zoom and turn,
+    dropped pixels, noise.
 
-    Each image is shifted by up to ``max_shift`` pixels in each direction (zeros
-    come in), a fraction ``drop`` of its pixels is set to 0 and Gaussian noise of
-    standard deviation ``noise`` is added; values are clipped to [0, 1]. Two calls
-    give two *views* of the same digits, the positive pairs of contrastive learning.
+    Each image is scaled by a factor in [0.85, 1.15] and turned by up to 15° about its
+    centre (``torch.nn.functional.grid_sample``, zeros outside; ``max_shift`` pixels of
+    random offset at most), a fraction ``drop`` of its pixels is set to 0 and Gaussian
+    noise of standard deviation ``noise`` is added; values are clipped to [0, 1]. Two
+    calls give two *views* of the same digits, the positive pairs of contrastive learning.
     """
     torch = _torch()
-    n = x.shape[0]
-    shifts = torch.randint(-max_shift, max_shift + 1, (n, 2), generator=generator)
-    out = torch.zeros_like(x)
-    for dy in range(-max_shift, max_shift + 1):
-        for dx in range(-max_shift, max_shift + 1):
-            sel = ((shifts[:, 0] == dy) & (shifts[:, 1] == dx)).to(x.device)
-            if bool(sel.any()):
-                moved = torch.roll(x[sel], shifts=(dy, dx), dims=(2, 3))
-                if dy > 0:
-                    moved[:, :, :dy] = 0
-                elif dy < 0:
-                    moved[:, :, dy:] = 0
-                if dx > 0:
-                    moved[:, :, :, :dx] = 0
-                elif dx < 0:
-                    moved[:, :, :, dx:] = 0
-                out[sel] = moved
+    import torch.nn.functional as F
+
+    n, _, h, w = x.shape
+    scale = 0.85 + 0.3 * torch.rand(n, generator=generator)
+    angle = (torch.rand(n, generator=generator) - 0.5) * (torch.pi / 6)
+    offset = (torch.rand(n, 2, generator=generator) - 0.5) * 2 * max_shift
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos, -sin, offset[:, 0] * 2 / w], 1),
+                         torch.stack([sin, cos, offset[:, 1] * 2 / h], 1)], 1)
+    grid = F.affine_grid(theta.to(x.dtype).to(x.device), list(x.shape), align_corners=False)
+    out = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     keep = (torch.rand(x.shape, generator=generator) >= drop).to(x.dtype)
     out = out * keep.to(x.device) + noise * torch.randn(x.shape, generator=generator).to(x.device)
     return out.clamp(0.0, 1.0)

@@ -542,8 +542,8 @@ def sdf_scene(points):
 
 def sdf_normals(sdf, points, h=1e-4):
     """Unit normals ``(N, 3)``: the normalised central-difference gradient of ``sdf``."""
-    points = np.asarray(points, dtype=np.float64)
-    grad = np.stack([sdf(points + h * e) - sdf(points - h * e) for e in np.eye(3)], axis=-1)
+    p = np.asarray(points, float)
+    grad = np.stack([sdf(p + h * e) - sdf(p - h * e) for e in np.eye(3)], axis=-1)
     return grad / np.maximum(np.linalg.norm(grad, axis=-1, keepdims=True), 1e-12)
 
 

@@ -110,9 +110,9 @@ def translating_pair(shape=DEFAULT_SHAPE, motion=(1.0, 0.5), seed=0, sigma=2.0):
     h, w = shape
     pad = 4 * int(math.ceil(max(abs(motion[0]), abs(motion[1])) + 4 * sigma))
     tex = smooth_texture((h + pad, w + pad), seed=seed, sigma=sigma)
-    rows, cols = np.mgrid[0:h, 0:w].astype(float)
-    frame0 = np.clip(_sample(tex, rows, cols), 0.0, 1.0)
-    frame1 = np.clip(_sample(tex, rows - motion[1], cols - motion[0]), 0.0, 1.0)
+    ys, xs = np.indices((h, w), dtype=float)
+    frame0 = np.clip(_sample(tex, ys, xs), 0.0, 1.0)
+    frame1 = np.clip(_sample(tex, ys - motion[1], xs - motion[0]), 0.0, 1.0)
     flow = np.zeros((h, w, 2))
     flow[..., 0], flow[..., 1] = motion
     return frame0, frame1, flow
@@ -178,9 +178,9 @@ def oscillating_sequence(shape=(40, 64), n_frames=16, amplitude=0.15, period=8, 
     """
     h, w = shape
     tex = smooth_texture((h + 16, w + 16), seed=seed, sigma=3.0)
-    rows, cols = np.mgrid[0:h, 0:w].astype(float)
+    ys, xs = np.indices((h, w), dtype=float)
     disp = amplitude * np.sin(2 * np.pi * np.arange(n_frames) / period)
-    frames = np.stack([_sample(tex, rows, cols - d) for d in disp])
+    frames = np.stack([_sample(tex, ys, xs - d) for d in disp])
     return np.clip(frames, 0.0, 1.0), disp
 
 
