@@ -384,6 +384,120 @@ def conv_output_size(n, f, stride=1, padding=0):
 def conv_output_size(n, f, stride=1, padding=0):
     return -(-(n - f + 2 * padding) // stride) + 1
 ''', why="rounds up and never raises"),
+    Variant("rgb_float32_kept", "answer_rgb_to_gray", source='''
+def rgb_to_gray(image):
+    image = np.asarray(image)
+    scale = 255.0 if image.dtype == np.uint8 else 1.0
+    return (0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2]) / scale
+''', why="weighted sum of the channels in the input dtype: a float32 image gives float32"),
+    # ---------------------------------------------------------------- issue 14: edge cases
+    Variant("rgb_scale_by_max", "answer_rgb_to_gray", source='''
+def rgb_to_gray(image):
+    image = np.asarray(image).astype(np.float64)
+    if image.max() > 1:
+        image = image / 255.0
+    return image @ np.array([0.299, 0.587, 0.114])
+''', why="decides the scale from the values (max > 1), not the dtype: dark uint8 images are not scaled"),
+    Variant("rgb_weights_in_input_dtype", "answer_rgb_to_gray",
+            replace=[("    else:\n        image = image.astype(np.float64)\n", ""),
+                     ("weights = np.array([0.299, 0.587, 0.114])",
+                      "weights = np.array([0.299, 0.587, 0.114], dtype=image.dtype)")],
+            why="weights in the image's dtype: float32 in, float32 out"),
+    Variant("pad_no_float_cast", "answer_pad_image",
+            replace=[("image = np.asarray(image, dtype=np.float64)", "image = np.asarray(image)")],
+            why="np.pad keeps the input dtype: integer images come back as integers"),
+    Variant("cc_rejects_large_kernel", "answer_cross_correlate2d",
+            replace=[("    if padding == \"valid\":\n        padded = image",
+                      "    if kh > image.shape[0] or kw > image.shape[1]:\n"
+                      "        raise ValueError(\"kernel larger than the image\")\n"
+                      "    if padding == \"valid\":\n        padded = image")],
+            why="rejects kernels larger than the image even when the image is padded"),
+    Variant("cc_pad_capped_at_image", "answer_cross_correlate2d",
+            replace=[("pad_image(image, kh // 2, kw // 2, mode=padding)",
+                      "pad_image(image, min(kh // 2, image.shape[0] - 1), "
+                      "min(kw // 2, image.shape[1] - 1), mode=padding)")],
+            why="caps the padding at the image size: wrong shape for kernels larger than the image"),
+    Variant("cc_result_type_accumulator", "answer_cross_correlate2d",
+            replace=[("image = np.asarray(image, dtype=np.float64)\n    kernel = np.asarray(kernel, dtype=np.float64)",
+                      "image = np.asarray(image)\n    kernel = np.asarray(kernel)"),
+                     ("out = np.zeros((out_h, out_w))",
+                      "out = np.zeros((out_h, out_w), dtype=np.result_type(image, kernel))")],
+            why="accumulates in the inputs' result type: integer image and kernel give integers"),
+    Variant("cc_scipy_no_cast", "answer_cross_correlate2d", source='''
+def cross_correlate2d(image, kernel, padding="zero"):
+    import scipy.signal
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    kh, kw = kernel.shape
+    if kh % 2 == 0 or kw % 2 == 0:
+        raise ValueError("odd kernel sizes only")
+    if padding == "valid":
+        return scipy.signal.correlate2d(image, kernel, mode="valid")
+    if padding not in ("zero", "reflect", "replicate"):
+        raise ValueError("unknown padding")
+    padded = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)),
+                    mode={"zero": "constant", "reflect": "reflect", "replicate": "edge"}[padding])
+    return scipy.signal.correlate2d(padded, kernel, mode="valid")
+''', why="scipy without a float64 cast: integer image and kernel give an integer result"),
+    Variant("conv_scipy_no_cast", "answer_convolve2d", source='''
+def convolve2d(image, kernel, padding="zero"):
+    import scipy.signal
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    kh, kw = kernel.shape
+    if kh % 2 == 0 or kw % 2 == 0:
+        raise ValueError("odd kernel sizes only")
+    if padding == "zero":
+        return scipy.signal.convolve2d(image, kernel, mode="same")
+    if padding == "valid":
+        return scipy.signal.convolve2d(image, kernel, mode="valid")
+    if padding not in ("reflect", "replicate"):
+        raise ValueError("unknown padding")
+    mode = {"reflect": "reflect", "replicate": "edge"}[padding]
+    padded = np.pad(image.astype(np.float64), ((kh // 2, kh // 2), (kw // 2, kw // 2)), mode=mode)
+    return scipy.signal.convolve2d(padded, kernel, mode="valid")
+''', why="scipy.signal.convolve2d on the raw arrays: uint8 image and integer kernel give integers"),
+    Variant("sep_empty_like_output", "answer_separable_gaussian_blur",
+            replace=[("""        channels = [separable_gaussian_blur(image[:, :, c], sigma, padding)
+                    for c in range(image.shape[2])]
+        return np.stack(channels, axis=-1)""",
+                      """        out = np.empty_like(image)
+        for c in range(image.shape[2]):
+            out[:, :, c] = separable_gaussian_blur(image[:, :, c], sigma, padding)
+        return out""")],
+            why="preallocates the colour output with the input's shape: breaks 'valid'"),
+    Variant("sep_three_channels", "answer_separable_gaussian_blur",
+            replace=[("for c in range(image.shape[2])]", "for c in range(3)]")],
+            why="assumes exactly 3 channels"),
+    Variant("sep_colour_only_if_rgb", "answer_separable_gaussian_blur",
+            replace=[("if image.ndim == 3:", "if image.ndim == 3 and image.shape[2] == 3:")],
+            why="blurs per channel only for 3 channels; other channel counts go down the gray path"),
+    Variant("sep_output_in_input_dtype", "answer_separable_gaussian_blur",
+            replace=[("    image = np.asarray(image, dtype=np.float64)\n", "    image = np.asarray(image)\n"),
+                     ("        return np.stack(channels, axis=-1)",
+                      "        return np.stack(channels, axis=-1).astype(image.dtype)")],
+            why="casts the colour result back to the input dtype: uint8 images are truncated"),
+    Variant("grad_uint8_wrap", "answer_image_gradients",
+            replace=[("""    image = np.asarray(image, dtype=np.float64)
+    padded = pad_image(image, 1, 1, mode="replicate")""",
+                      """    image = np.asarray(image)
+    padded = np.pad(image, 1, mode="edge")""")],
+            why="subtracts in the input dtype: uint8 differences wrap around"),
+    Variant("lap_uint8_wrap", "answer_laplacian", source='''
+def laplacian(image):
+    p = np.pad(np.asarray(image), 1, mode="edge")
+    lap = p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:] - 4 * p[1:-1, 1:-1]
+    return lap.astype(np.float64)
+''', why="stencil in the input dtype: uint8 wraps around"),
+    Variant("cos_filter_vs_n", "answer_conv_output_size",
+            replace=[("    span = n - f + 2 * padding\n",
+                      "    if f > n:\n        raise ValueError(\"filter larger than the input\")\n"
+                      "    span = n - f + 2 * padding\n")],
+            why="compares the filter with the unpadded input"),
+    Variant("cos_nonpositive_span", "answer_conv_output_size",
+            replace=[("if span < 0:", "if span <= 0:")],
+            why="rejects a filter that exactly covers the padded input"),
+    Variant("cos_span_below_stride", "answer_conv_output_size",
+            replace=[("if span < 0:", "if span < 0 or (span < stride and n < f):")],
+            why="rejects exact fits with a stride larger than the span when padding is needed"),
 ]
 
 # =========================================================================================
@@ -710,8 +824,9 @@ def conv_layer_num_params(kernel_size, in_channels, out_channels, bias=True):
 def rgb_to_gray(image):
     image = np.asarray(image)
     scale = 255.0 if image.dtype == np.uint8 else 1.0
+    image = image.astype(np.float64)
     return (0.299 * image[..., 0] + 0.587 * image[..., 1] + 0.114 * image[..., 2]) / scale
-''', why="no shape check (not part of the contract), weighted sum then scale"),
+''', why="no shape check (not part of the contract), float64 channels, weighted sum then scale"),
     Variant("mo_plus_zero", "answer_gradient_magnitude_orientation", source='''
 def gradient_magnitude_orientation(dx, dy):
     dx = np.asarray(dx, dtype=np.float64) + 0.0     # -0.0 + 0.0 is +0.0
@@ -725,4 +840,21 @@ def conv_output_size(n, f, stride=1, padding=0):
         raise ValueError(f"the filter does not tile the input: {size}")
     return int(size)
 ''', why="float division, then is_integer()"),
+    Variant("pad_cast_after", "answer_pad_image", source='''
+def pad_image(image, pad_h, pad_w, mode="zero"):
+    modes = {"zero": "constant", "reflect": "reflect", "replicate": "edge"}
+    if mode not in modes:
+        raise ValueError(f"unknown mode {mode!r}")
+    image = np.asarray(image)
+    widths = ((pad_h, pad_h), (pad_w, pad_w)) + ((0, 0),) * (image.ndim - 2)
+    return np.pad(image, widths, mode=modes[mode]).astype(np.float64)
+''', why="np.pad in the input dtype, cast to float64 afterwards (exact for integers)"),
+    Variant("rgb_float_weights_first", "answer_rgb_to_gray", source='''
+def rgb_to_gray(image):
+    image = np.asarray(image)
+    gray = np.tensordot(image, np.array([0.299, 0.587, 0.114]), axes=([2], [0]))
+    if np.issubdtype(image.dtype, np.integer):
+        gray = gray / 255.0
+    return gray.astype(np.float64)
+''', why="weights first, scale integer images after, cast the result"),
 ]
