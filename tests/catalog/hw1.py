@@ -390,11 +390,90 @@ WRONG = [
             replace=[('    if not threshold >= 0:\n'
                       '        raise ValueError(f"threshold must be >= 0, got {threshold!r}")\n', "")],
             why="accepts a negative threshold"),
+    # ------------------------------------------------------------------ issue 14: edge cases
+    Variant("cs_float32_kept", _CS,
+            replace=[("image = np.asarray(image, dtype=np.float64)", "image = np.asarray(image)")],
+            why="no float64 cast: NumPy 2 transforms float32 images into complex64"),
+    Variant("lm_float32_kept", _LM, source='''def log_magnitude(spectrum):
+    return np.log1p(np.abs(np.asarray(spectrum)))
+''', why="abs of a complex64 spectrum is float32: the result is not float64"),
+    Variant("lm_2d_only", _LM, source='''def log_magnitude(spectrum):
+    spectrum = np.asarray(spectrum, dtype=np.complex128)
+    if spectrum.ndim != 2:
+        raise ValueError("spectrum must be 2-D")
+    return np.log1p(np.abs(spectrum))
+''', why="rejects 1-D and 3-D spectra although any shape is allowed"),
+    Variant("swap_phase_by_division", _SW,
+            replace=[("np.exp(1j * np.angle(spec_b))", "(spec_b / np.abs(spec_b))"),
+                     ("np.exp(1j * np.angle(spec_a))", "(spec_a / np.abs(spec_a))")],
+            why="unit phasor as B / |B|: NaN where a Fourier coefficient is 0"),
+    Variant("swap_no_shape_check", _SW,
+            replace=[('    if img_a.shape != img_b.shape:\n'
+                      '        raise ValueError(f"images must have the same shape, got {img_a.shape} and {img_b.shape}")\n',
+                      "")],
+            why="no shape check: shapes such as (5, 6) and (1, 6) broadcast silently"),
+    Variant("swap_float32_kept", _SW,
+            replace=[("img_a = np.asarray(img_a, dtype=np.float64)", "img_a = np.asarray(img_a)"),
+                     ("img_b = np.asarray(img_b, dtype=np.float64)", "img_b = np.asarray(img_b)")],
+            why="no float64 cast: float32 images give float32 results"),
+    Variant("box_no_size_check", _BOX,
+            replace=[('    if height < 1 or width < 1:\n'
+                      '        raise ValueError(f"shape must be positive, got {shape!r}")\n', "")],
+            why="zero or negative sizes give an empty mask instead of ValueError"),
+    Variant("gm_no_size_check", _GM,
+            replace=[('    if height < 1 or width < 1:\n'
+                      '        raise ValueError(f"shape must be positive, got {shape!r}")\n', "")],
+            why="zero or negative sizes give an empty mask instead of ValueError"),
+    Variant("ff_mask_real", _FF,
+            replace=[("mask = np.asarray(mask)", "mask = np.asarray(mask).real.astype(np.float64)")],
+            why="casts the mask to real: drops the imaginary part of a complex mask"),
+    Variant("ff_size_check_reshape", _FF,
+            replace=[('    if mask.shape != image.shape:\n',
+                      '    if mask.size == image.size:\n        mask = mask.reshape(image.shape)\n'
+                      '    if mask.shape != image.shape:\n')],
+            why="reshapes any mask with as many entries as the image (a (6, 8, 1) mask)"),
+    Variant("ff_broadcastable_mask", _FF,
+            replace=[('    if mask.shape != image.shape:\n',
+                      '    mask = np.broadcast_to(mask, image.shape) if mask.ndim <= 2 else mask\n'
+                      '    if mask.shape != image.shape:\n')],
+            why="accepts masks that broadcast over the image ((1, W), (W,), scalars)"),
+    Variant("ff_float32_kept", _FF,
+            replace=[("image = np.asarray(image, dtype=np.float64)", "image = np.asarray(image)")],
+            why="no float64 cast: a float32 image is filtered in single precision"),
+    Variant("fc_float32_kept", _FC,
+            replace=[("image = np.asarray(image, dtype=np.float64)\n    kernel = np.asarray(kernel, dtype=np.float64)",
+                      "image = np.asarray(image)\n    kernel = np.asarray(kernel)")],
+            why="no float64 cast: float32 inputs are transformed in single precision"),
+    Variant("hy_no_shape_check", _HY,
+            replace=[('    if img_low.shape != img_high.shape:\n', '    if img_low.ndim != img_high.ndim:\n')],
+            why="compares only the number of axes: (9, 8) and (1, 8) broadcast"),
+    Variant("hy_any_channels", _HY,
+            replace=[("if not (img_low.ndim == 2 or (img_low.ndim == 3 and img_low.shape[2] == 3)):",
+                      "if img_low.ndim not in (2, 3):")],
+            why="accepts any number of channels: (H, W, 4) and (H, W, 1)"),
+    Variant("gb_sigma_zero_only", _GB,
+            replace=[("    if not sigma > 0:\n", "    if sigma == 0:\n")],
+            why="rejects sigma = 0 but accepts a negative sigma"),
+    Variant("gb_size_parity_only", _GB,
+            replace=[(_SIZE_CHECK, '    if size % 2 == 0:\n        raise ValueError("size must be odd")\n')],
+            why="checks only the parity: a negative odd size gives an empty kernel"),
+    Variant("zc_interior_only", _ZC, source='''def zero_crossings(response, threshold):
+    response = np.asarray(response, dtype=np.float64)
+    if response.ndim != 2:
+        raise ValueError("response must be 2-D")
+    if threshold < 0:
+        raise ValueError("threshold must be >= 0")
+    a, right, below = response[:-1, :-1], response[:-1, 1:], response[1:, :-1]
+    marks = np.zeros(response.shape, dtype=bool)
+    marks[:-1, :-1] = (((a * right < 0) & (np.abs(a - right) > threshold))
+                       | ((a * below < 0) & (np.abs(a - below) > threshold)))
+    return marks
+''', why="checks only pixels that have both neighbours: misses the last row and column"),
 ]
 
 ALTERNATIVE = [
     Variant("cs_roll", _CS, source='''def centered_spectrum(image):
-    image = np.asarray(image)
+    image = np.asarray(image, dtype=float)
     if image.ndim != 2:
         raise ValueError("image must be 2-D")
     h, w = image.shape
@@ -409,7 +488,7 @@ def centered_spectrum(image):
     return scipy.fft.fftshift(scipy.fft.fft2(image))
 ''', why="scipy.fft instead of np.fft"),
     Variant("lm_hypot", _LM, source='''def log_magnitude(spectrum):
-    spectrum = np.asarray(spectrum)
+    spectrum = np.asarray(spectrum, dtype=np.complex128)
     return np.log(1.0 + np.hypot(spectrum.real, spectrum.imag))
 ''', why="magnitude by np.hypot, log(1 + x)"),
     Variant("swap_polar_shifted", _SW, source='''def swap_amplitude_phase(img_a, img_b):
@@ -445,6 +524,8 @@ def centered_spectrum(image):
     if half_width < 0:
         raise ValueError("half_width must be non-negative")
     H, W = shape
+    if min(H, W) < 1:
+        raise ValueError("sizes must be positive")
     U, V = np.meshgrid(np.arange(H) - H // 2, np.arange(W) - W // 2, indexing="ij")
     return np.where(np.maximum(np.abs(U), np.abs(V)) <= half_width, 1.0, 0.0)
 ''', why="meshgrid and Chebyshev distance"),
@@ -452,6 +533,8 @@ def centered_spectrum(image):
     if len(shape) != 2 or half_width < 0:
         raise ValueError("need shape (H, W) and half_width >= 0")
     H, W = shape
+    if H <= 0 or W <= 0:
+        raise ValueError("sizes must be positive")
     ci, cj = H // 2, W // 2
     mask = np.zeros((H, W))
     mask[max(0, ci - half_width):ci + half_width + 1, max(0, cj - half_width):cj + half_width + 1] = 1.0
@@ -463,6 +546,8 @@ def centered_spectrum(image):
     if sigma <= 0:
         raise ValueError("sigma must be positive")
     H, W = shape
+    if H < 1 or W < 1:
+        raise ValueError("sizes must be positive")
     gu = np.exp(-((np.arange(H) - H // 2) ** 2) / (2 * sigma ** 2))
     gv = np.exp(-((np.arange(W) - W // 2) ** 2) / (2 * sigma ** 2))
     return np.outer(gu, gv)
@@ -511,7 +596,7 @@ def fft_convolve2d(image, kernel, mode="full"):
     Variant("hy_channel_loop", _HY, source='''def hybrid_image(img_low, img_high, sigma_low, sigma_high):
     a = np.array(img_low, dtype=float)
     b = np.array(img_high, dtype=float)
-    if a.shape != b.shape or a.ndim not in (2, 3):
+    if a.shape != b.shape or a.ndim not in (2, 3) or a.shape[2:] not in ((), (3,)):
         raise ValueError("images must have the same shape, (H, W) or (H, W, 3)")
     if sigma_low <= 0 or sigma_high <= 0:
         raise ValueError("sigmas must be positive")
@@ -593,4 +678,32 @@ def gabor_kernel(size, sigma, theta, wavelength, phase=0.0, gamma=1.0):
         out[target] |= change & (np.abs(r[a] - r[b]) > threshold)
     return out
 ''', why="sign change from np.signbit of non-zero values, loop over the two directions"),
+    Variant("swap_unit_phasor_safe", _SW, source='''def swap_amplitude_phase(img_a, img_b):
+    a = np.asarray(img_a, dtype=np.float64)
+    b = np.asarray(img_b, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape != b.shape:
+        raise ValueError("need two 2-D images of the same shape")
+    A, B = np.fft.fft2(a), np.fft.fft2(b)
+    def unit(z):
+        mag = np.abs(z)
+        return np.where(mag > 0, z / np.where(mag > 0, mag, 1.0), 1.0)
+    return (np.fft.ifft2(np.abs(A) * unit(B)).real, np.fft.ifft2(np.abs(B) * unit(A)).real)
+''', why="unit phasor z / |z|, with phase 0 where z = 0 (as np.angle)"),
+    Variant("fc_next_pow2_rfft", _FC, source='''def fft_convolve2d(image, kernel, mode="full"):
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError("2-D arrays expected")
+    if mode not in ("full", "same"):
+        raise ValueError("mode must be 'full' or 'same'")
+    H, W = image.shape
+    kh, kw = kernel.shape
+    fh, fw = H + kh - 1, W + kw - 1
+    ph, pw = 1 << (fh - 1).bit_length(), 1 << (fw - 1).bit_length()
+    full = np.fft.irfft2(np.fft.rfft2(image, (ph, pw)) * np.fft.rfft2(kernel, (ph, pw)), (ph, pw))[:fh, :fw]
+    if mode == "full":
+        return full
+    r, c = (kh - 1) // 2, (kw - 1) // 2
+    return full[r:r + H, c:c + W]
+''', why="rfft2 on power-of-two sizes, cropped"),
 ]
