@@ -401,6 +401,116 @@ def sgd_momentum(w, dw, velocity, lr, momentum=0.9):
         self._initial = dict(self.params)'''),
                      ("p = self.params", "p = self._initial")],
             why="loss reads a private copy of the initial parameters, not self.params"),
+    # ------------------------------------------------------------------ issue 14: edge cases
+    Variant("ng_grad_like_x", "answer_numerical_gradient",
+            replace=[("grad = np.zeros(x.shape, dtype=np.float64)", "grad = np.zeros_like(x)")],
+            why="gradient in the dtype of x: float32 for a float32 x"),
+    Variant("re_no_shape_check", "answer_relative_error",
+            replace=[('    if a.shape != b.shape:\n'
+                      '        raise ValueError(f"relative_error: shapes differ, {a.shape} vs {b.shape}")\n', "")],
+            why="no shape check: (3, 1) and (3, 4) broadcast"),
+    Variant("re_floor_added", "answer_relative_error",
+            replace=[("np.maximum(1e-8, np.abs(a) + np.abs(b))", "(np.abs(a) + np.abs(b) + 1e-8)")],
+            why="adds 1e-8 to the denominator instead of flooring it"),
+    Variant("linear_inner_size_check_only", "answer_linear",
+            replace=[("    if x.ndim != 2 or W.ndim != 2 or b.ndim != 1:\n", "    if x.shape[-1] != W.shape[0]:\n"),
+                     ("    if x.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:\n", "    if False:\n")],
+            why="checks only x's last axis against W: b (1, M) and 3-D x broadcast"),
+    Variant("linear_no_cast", "answer_linear",
+            replace=[("    x = np.asarray(x, dtype=np.float64)\n    W = np.asarray(W, dtype=np.float64)\n"
+                      "    b = np.asarray(b, dtype=np.float64)\n",
+                      "    x, W, b = np.asarray(x), np.asarray(W), np.asarray(b)\n")],
+            why="integer inputs give an integer output"),
+    Variant("relu_mask_multiply", "answer_relu",
+            replace=[("    x = np.asarray(x, dtype=np.float64)\n    out = np.maximum(x, 0.0)",
+                      "    x = np.asarray(x)\n    out = x * (x > 0)")],
+            why="x * (x > 0) in the input dtype: integer in, integer out"),
+    Variant("softmax_no_ndim_check", "answer_softmax",
+            replace=[('    if logits.ndim != 2:\n'
+                      '        raise ValueError(f"softmax expects logits of shape (N, C), got {logits.shape}")\n', "")],
+            why="no ndim check: a 3-D array is normalised along axis 1 silently"),
+    Variant("sce_no_label_check", "answer_softmax_cross_entropy",
+            replace=[('    if y.size and (y.min() < 0 or y.max() >= C):\n'
+                      '        raise ValueError(f"labels must be in 0..{C - 1}")\n', "")],
+            why="no range check: a label -1 silently picks the last class"),
+    Variant("sce_no_label_shape_check", "answer_softmax_cross_entropy",
+            replace=[("    if logits.ndim != 2 or y.shape != (logits.shape[0],):\n", "    if logits.ndim != 2:\n")],
+            why="labels of shape (N, 1) broadcast in the fancy indexing"),
+    Variant("sce_no_cast", "answer_softmax_cross_entropy",
+            replace=[("    logits = np.asarray(logits, dtype=np.float64)\n", "    logits = np.asarray(logits)\n")],
+            why="float32 logits give float32 dlogits"),
+    Variant("l2_no_shape_check", "answer_l2_loss",
+            replace=[("    if pred.shape != target.shape or pred.ndim == 0:\n", "    if pred.ndim == 0:\n")],
+            why="no shape check: (4, 3) and (4, 1) broadcast"),
+    Variant("l2_no_cast", "answer_l2_loss",
+            replace=[("    pred = np.asarray(pred, dtype=np.float64)\n    target = np.asarray(target, dtype=np.float64)\n",
+                      "    pred = np.asarray(pred)\n    target = np.asarray(target)\n")],
+            why="float32 inputs give a float32 gradient"),
+    Variant("conv_no_cast", "answer_conv",
+            replace=[("    x = np.asarray(x, dtype=np.float64)\n    w = np.asarray(w, dtype=np.float64)\n"
+                      "    b = np.asarray(b, dtype=np.float64)\n",
+                      "    x, w, b = np.asarray(x), np.asarray(w), np.asarray(b)\n")],
+            why="integer arrays give an integer output"),
+    Variant("conv_offsets_no_arg_checks", "answer_conv", source='''
+def conv_forward(x, w, b, stride=1, pad=0):
+    x, w, b = (np.asarray(a, dtype=float) for a in (x, w, b))
+    if x.ndim != 4 or w.ndim != 4 or w.shape[1] != x.shape[1] or b.shape != (w.shape[0],):
+        raise ValueError("conv_forward: shapes do not match")
+    N, C, H, W = x.shape
+    F, _, kh, kw = w.shape
+    Ho = (H + 2 * pad - kh) // stride + 1
+    Wo = (W + 2 * pad - kw) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo)) + b[None, :, None, None]
+    for u in range(kh):
+        for v in range(kw):
+            patch = xp[:, :, u:u + stride * (Ho - 1) + 1:stride, v:v + stride * (Wo - 1) + 1:stride]
+            out += np.einsum("nchw,fc->nfhw", patch, w[:, :, u, v])
+    return out, (xp, w, stride, pad, x.shape)
+
+
+def conv_backward(dout, cache):
+    xp, w, stride, pad, x_shape = cache
+    dout = np.asarray(dout, dtype=float)
+    F, _, kh, kw = w.shape
+    Ho, Wo = dout.shape[2:]
+    dxp = np.zeros_like(xp)
+    dw = np.zeros_like(w)
+    for u in range(kh):
+        for v in range(kw):
+            sl = (slice(None), slice(None), slice(u, u + stride * (Ho - 1) + 1, stride),
+                  slice(v, v + stride * (Wo - 1) + 1, stride))
+            dw[:, :, u, v] = np.einsum("nfhw,nchw->fc", dout, xp[sl])
+            dxp[sl] += np.einsum("nfhw,fc->nchw", dout, w[:, :, u, v])
+    H, W = x_shape[2:]
+    return dxp[:, :, pad:pad + H, pad:pad + W], dw, dout.sum(axis=(0, 2, 3))
+''', why="loop over kernel offsets, no check of stride, pad or kernel size"),
+    Variant("pool_relu_max", "answer_maxpool",
+            replace=[("out = np.take_along_axis(flat, idx[..., None], axis=-1)[..., 0]",
+                      "out = np.maximum(flat.max(axis=-1), 0.0)")],
+            why="running maximum started at 0: all-negative windows give 0"),
+    Variant("pool_no_cast", "answer_maxpool",
+            replace=[("    x = np.asarray(x, dtype=np.float64)\n", "    x = np.asarray(x)\n")],
+            why="integer input gives an integer output"),
+    Variant("bn_ndim_check_only", "answer_batchnorm",
+            replace=[("    if x.ndim != 2 or gamma.shape != (x.shape[1],) or beta.shape != (x.shape[1],):\n",
+                      "    if x.ndim != 2:\n")],
+            why="gamma (1, D) and beta (D, 1) broadcast silently"),
+    Variant("net_shared_default_rng", "answer_two_layer_net",
+            replace=[("weight_scale=1e-2, rng=None):", "weight_scale=1e-2, rng=np.random.default_rng(0)):")],
+            why="default generator created once at definition: the second default net gets other weights"),
+    Variant("net_default_scale", "answer_two_layer_net",
+            replace=[("weight_scale=1e-2, rng=None):", "weight_scale=1e-3, rng=None):")],
+            why="default weight_scale 1e-3 instead of 1e-2"),
+    Variant("net_grads_accumulate", "answer_two_layer_net",
+            replace=[('        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}\n        return loss, grads',
+                      '        new = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}\n'
+                      '        if not hasattr(self, "grads"):\n'
+                      '            self.grads = {k: np.zeros_like(v) for k, v in new.items()}\n'
+                      '        for k in new:\n'
+                      '            self.grads[k] = self.grads[k] + new[k]\n'
+                      '        return loss, self.grads')],
+            why="accumulates gradients across calls in an attribute (never reset)"),
 ]
 
 ALTERNATIVE = [
@@ -493,7 +603,10 @@ def softmax(logits):
 def softmax_cross_entropy(logits, y):
     from scipy.special import log_softmax
     logits = np.asarray(logits, dtype=float)
-    y = np.asarray(y, dtype=int)
+    y = np.asarray(y)
+    if logits.ndim != 2 or y.shape != (logits.shape[0],) or np.any((y < 0) | (y >= logits.shape[1])):
+        raise ValueError("need logits (N, C) and N labels in 0..C-1")
+    y = y.astype(int)
     N, C = logits.shape
     logp = log_softmax(logits, axis=1)
     onehot = np.eye(C)[y]
@@ -503,6 +616,9 @@ def softmax_cross_entropy(logits, y):
     Variant("alt_sce_uses_softmax", "answer_softmax_cross_entropy", source='''
 def softmax_cross_entropy(logits, y):
     logits = np.asarray(logits, dtype=float)
+    y = np.asarray(y)
+    if logits.ndim != 2 or y.shape != logits.shape[:1] or y.min() < 0 or y.max() >= logits.shape[1]:
+        raise ValueError("need logits (N, C) and N labels in 0..C-1")
     N = logits.shape[0]
     m = logits.max(axis=1, keepdims=True)
     lse = m[:, 0] + np.log(np.sum(np.exp(logits - m), axis=1))
@@ -528,6 +644,8 @@ def conv_forward(x, w, b, stride=1, pad=0):
         raise ValueError("conv_forward: shapes do not match")
     N, C, H, W = x.shape
     F, _, kh, kw = w.shape
+    if stride < 1 or pad < 0 or kh > H + 2 * pad or kw > W + 2 * pad:
+        raise ValueError("conv_forward: bad stride, pad or kernel size")
     Ho = (H + 2 * pad - kh) // stride + 1
     Wo = (W + 2 * pad - kw) // stride + 1
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -561,6 +679,8 @@ def conv_forward(x, w, b, stride=1, pad=0):
         raise ValueError("conv_forward: shapes do not match")
     N, C, H, W = x.shape
     F, _, kh, kw = w.shape
+    if stride < 1 or pad < 0 or kh > H + 2 * pad or kw > W + 2 * pad:
+        raise ValueError("conv_forward: bad stride, pad or kernel size")
     Ho = (H + 2 * pad - kh) // stride + 1
     Wo = (W + 2 * pad - kw) // stride + 1
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -612,7 +732,7 @@ def maxpool_backward(dout, cache):
     Variant("alt_pool_window_loops", "answer_maxpool", source='''
 def maxpool_forward(x, size=2, stride=2):
     x = np.asarray(x, dtype=float)
-    if x.ndim != 4 or size > min(x.shape[2:]):
+    if x.ndim != 4 or size < 1 or stride < 1 or size > min(x.shape[2:]):
         raise ValueError("maxpool_forward: bad arguments")
     N, C, H, W = x.shape
     Ho, Wo = (H - size) // stride + 1, (W - size) // stride + 1
