@@ -448,3 +448,96 @@ def plot_accuracies(histories, ax=None, title="accuracy after each epoch"):
     ax.legend()
     ax.grid(alpha=0.3)
     return ax
+
+
+# --------------------------------------------------------------------------- momentum widget
+VALLEY = (1.0, 25.0)  # curvatures of the quadratic valley: one gentle axis, one steep one
+
+
+def _valley_loss(w, curvatures=VALLEY):
+    """``½(a·w₀² + b·w₁²)`` and its gradient, for points ``w`` of shape ``(..., 2)``."""
+    a, b = curvatures
+    w = np.asarray(w, dtype=np.float64)
+    loss = 0.5 * (a * w[..., 0] ** 2 + b * w[..., 1] ** 2)
+    return loss, np.stack([a * w[..., 0], b * w[..., 1]], axis=-1)
+
+
+def momentum_paths(sgd_momentum, lr, momentum, steps=60, start=(-4.0, 1.5)):
+    """Run ``sgd_momentum`` (yours) on the valley; return the path ``(steps + 1, 2)`` and losses.
+
+    Each step is ``w, v = sgd_momentum(w, grad(w), v, lr, momentum)`` from ``v = 0``.
+    """
+    w, v = np.array(start, dtype=np.float64), np.zeros(2)
+    path, losses = [w.copy()], [float(_valley_loss(w)[0])]
+    for _ in range(steps):
+        w, v = sgd_momentum(w, _valley_loss(w)[1], v, lr, momentum)
+        w = np.asarray(w, dtype=np.float64)
+        path.append(w.copy())
+        losses.append(float(_valley_loss(w)[0]))
+        if not np.all(np.isfinite(w)) or losses[-1] > 1e6:  # diverged: stop drawing
+            break
+    return np.array(path), np.array(losses)
+
+
+def momentum_figure(sgd_momentum, lr, momentum, steps=60):
+    """The valley's contours with the paths of plain SGD and of SGD with ``momentum``, and
+    the loss of both against the step (log scale)."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.8))
+    x0, x1 = np.meshgrid(np.linspace(-4.5, 4.5, 200), np.linspace(-2.2, 2.2, 120))
+    loss, _ = _valley_loss(np.stack([x0, x1], axis=-1))
+    ax.contour(x0, x1, loss, levels=np.geomspace(0.05, 60, 14), cmap="Greys", linewidths=0.7)
+    for mom, color, label in ((0.0, "tab:blue", "plain SGD"),
+                              (momentum, "tab:red", f"momentum {momentum:.2f}")):
+        path, losses = momentum_paths(sgd_momentum, lr, mom, steps)
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, lw=1, label=label)
+        bx.semilogy(np.maximum(losses, 1e-12), color=color, label=label)
+    ax.plot(0, 0, "k*", ms=10)
+    ax.set(xlim=(-4.5, 4.5), ylim=(-2.2, 2.2), xlabel="w₀ (gentle)", ylabel="w₁ (steep)",
+           title=f"paths on ½(w₀² + 25·w₁²), lr = {lr:.3f}")
+    ax.legend(loc="lower right", fontsize=8)
+    bx.set(xlabel="step", ylabel="loss", title="loss against the step")
+    bx.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def momentum_widget(sgd_momentum, lr=0.03, momentum=0.9, steps=60):
+    """Sliders for the learning rate and the momentum, and the figure of
+    :func:`momentum_figure` drawn with your ``sgd_momentum``.
+
+    Rendered to a PNG in an ``ipywidgets.Image`` (no ``Output`` capture), so it draws
+    when created and never blocks a headless run. A message replaces the figure while
+    ``sgd_momentum`` is not written yet.
+    """
+    import io
+
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    style = {"description_width": "initial"}
+    lr_slider = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=-0.9, step=0.05,
+                                       description="learning rate", readout_format=".3f",
+                                       continuous_update=False, style=style)
+    mom_slider = widgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
+                                     description="momentum", continuous_update=False,
+                                     style=style)
+    picture = widgets.Image(format="png")
+    message = widgets.HTML()
+
+    def draw(change=None):
+        try:
+            fig = momentum_figure(sgd_momentum, lr_slider.value, mom_slider.value, steps)
+        except NotImplementedError:
+            message.value = "<i>Write sgd_momentum above, then move a slider.</i>"
+            return
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=72)
+        plt.close(fig)
+        picture.value, message.value = buffer.getvalue(), ""
+
+    lr_slider.observe(draw, names="value")
+    mom_slider.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox([lr_slider, mom_slider]), message, picture])
