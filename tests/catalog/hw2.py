@@ -511,6 +511,22 @@ def conv_backward(dout, cache):
                       '            self.grads[k] = self.grads[k] + new[k]\n'
                       '        return loss, self.grads')],
             why="accumulates gradients across calls in an attribute (never reset)"),
+    Variant("pool_default_stride_1", "answer_maxpool",
+            replace=[("def maxpool_forward(x, size=2, stride=2):", "def maxpool_forward(x, size=2, stride=1):")],
+            why="default stride 1 instead of 2 (overlapping windows by default)"),
+    Variant("conv_default_pad_1", "answer_conv",
+            replace=[("def conv_forward(x, w, b, stride=1, pad=0):", "def conv_forward(x, w, b, stride=1, pad=1):")],
+            why="default padding 1 ('same' for 3x3 kernels) instead of 0"),
+    Variant("pool_global_cache", "answer_maxpool",
+            replace=[("    cache = (x.shape, idx, size, stride)\n",
+                      "    global _POOL_STATE\n    _POOL_STATE = (x.shape, idx, size, stride)\n    cache = None\n"),
+                     ("    x_shape, idx, size, stride = cache\n", "    x_shape, idx, size, stride = _POOL_STATE\n")],
+            why="keeps the forward state in a global: a later forward pass overwrites it"),
+    Variant("bn_global_cache", "answer_batchnorm",
+            replace=[("    cache = (x_hat, gamma, inv_std)\n",
+                      "    global _BN_STATE\n    _BN_STATE = (x_hat, gamma, inv_std)\n    cache = None\n"),
+                     ("    x_hat, gamma, inv_std = cache\n", "    x_hat, gamma, inv_std = _BN_STATE\n")],
+            why="keeps the forward state in a global: a later forward pass overwrites it"),
 ]
 
 ALTERNATIVE = [
