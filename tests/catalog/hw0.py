@@ -498,6 +498,17 @@ def laplacian(image):
     Variant("cos_span_below_stride", "answer_conv_output_size",
             replace=[("if span < 0:", "if span < 0 or (span < stride and n < f):")],
             why="rejects exact fits with a stride larger than the span when padding is needed"),
+    Variant("pad_channel_axis_only_rgb", "answer_pad_image",
+            replace=[("widths = [(pad_h, pad_h), (pad_w, pad_w)] + [(0, 0)] * (image.ndim - 2)",
+                      "widths = [(pad_h, pad_h), (pad_w, pad_w)] + [(0, 0)] * (image.ndim - 2)\n"
+                      "    if image.ndim == 3 and image.shape[2] != 3:\n"
+                      "        widths[2] = (pad_w, pad_w)")],
+            why="keeps the channel axis unpadded only for 3 channels"),
+    Variant("cos_default_padding_same", "answer_conv_output_size",
+            replace=[("def conv_output_size(n, f, stride=1, padding=0):",
+                      "def conv_output_size(n, f, stride=1, padding=None):\n"
+                      "    if padding is None:\n        padding = (f - 1) // 2")],
+            why="defaults to 'same' padding instead of 0"),
 ]
 
 # =========================================================================================
