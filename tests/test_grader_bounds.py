@@ -55,6 +55,11 @@ def apply(f, x):
 NAMES = ("Box", "make_box", "double", "slow", "zero_in_place", "apply")
 
 
+#: A loose ceiling on a whole synthetic run (sandbox start included): a bound that fails only
+#: if the budgets did not hold, never because a shared CI machine is slow.
+SLACK = 45
+
+
 def run_tests(sources, **limits):
     """Grade ``sources`` (test code) against STUDENT; return the TestResults and seconds."""
     limits = Limits(**{"cell_seconds": 5, "test_seconds": 1.5, "total_seconds": 60, **limits})
@@ -85,13 +90,13 @@ def test_a_test_looping_in_its_own_code_is_stopped_and_the_next_one_runs():
     assert [r.score for r in results] == [0, 0, 1]
     assert "stopped after 1.5 s" in results[0].message
     assert "stopped after" in results[1].message  # time or the request cap, whichever first
-    assert seconds < 10
+    assert seconds < 3 * 1.5 + SLACK
 
 
 def test_a_call_running_past_the_test_budget_is_cut_at_the_budget():
-    results, seconds = run_tests(["slow(4.0)", "assert double(1) == 2"], cell_seconds=10)
+    results, seconds = run_tests(["slow(120.0)", "assert double(1) == 2"], cell_seconds=200)
     assert "stopped after 1.5 s" in results[0].message and results[1].score == 1
-    assert seconds < 8
+    assert seconds < SLACK  # not the 120 s the call wanted
 
 
 def test_requests_and_bytes_are_capped_per_test():
@@ -108,7 +113,7 @@ def test_requests_and_bytes_are_capped_per_test():
 def test_past_the_run_deadline_remaining_tests_score_zero_with_the_reason():
     results, seconds = run_tests(["while True: pass"] * 3 + ["assert double(1) == 2"] * 3,
                                  total_seconds=3.5)
-    assert seconds < 8
+    assert seconds < 3.5 + SLACK
     assert all(r.score == 0 for r in results)
     assert any("grading time limit (3.5 s)" in r.message for r in results)
 
@@ -208,13 +213,13 @@ grade.WATCHDOG_GRACE = 0.5
 hw = homeworks.Homework("hw0", homeworks.source_path("hw0"), Limits(total_seconds=1.0))
 assignment = load_assignment(hw.source_path, "hw0")
 grade._start_watchdog(hw, assignment, [], {str(out)!r}, time.monotonic(), print)
-threading.Event().wait(60)  # stuck: no signal, no request, nothing
+threading.Event().wait(300)  # stuck: no signal, no request, nothing
 print("not reached")
 """
     t0 = time.monotonic()
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60)
-    assert time.monotonic() - t0 < 20
+                          timeout=120)
+    assert time.monotonic() - t0 < 90  # the script would wait 300 s without it
     assert proc.returncode == 0 and "not reached" not in proc.stdout
     results = json.loads(out.read_text())
     assert results["score"] == 0 and results["tests"]
