@@ -45,18 +45,10 @@ def submission(name, attack="", where="last"):
 
 
 def sandbox_processes():
-    """Processes of the uid this grader process gives student code."""
-    from autograder.sandbox.launch import sandbox_uid
+    """Running (not zombie) processes of the uid this grader process gives student code."""
+    from autograder.sandbox.launch import _running_pids_of, sandbox_uid
 
-    found = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                if os.stat(f"/proc/{pid}").st_uid == sandbox_uid():
-                    found.append(pid)
-            except OSError:
-                pass
-    return found
+    return _running_pids_of(sandbox_uid())
 
 
 _honest = {}

@@ -124,7 +124,7 @@ def sweep_sandboxes(grader_pid):
         return
     from ..sandbox import cgroup, launch
 
-    uid = 40000 + grader_pid % 20000  # launch.sandbox_uid() of that process
+    uid = launch.sandbox_uid(grader_pid)  # that grader process's sandbox user
     launch.kill_leftovers(uid)
     for path in cgroup.Cgroup.leftovers(f"{launch.TMP_PREFIX}{grader_pid}-"):
         cgroup.Cgroup([path], 0).remove()

@@ -37,9 +37,16 @@ _live = set()
 _made_dirs = []
 
 
-def sandbox_uid():
-    """The unprivileged uid this grader process gives student code (unique per grader)."""
-    return 40000 + os.getpid() % 20000
+SANDBOX_UID_BASE = 100000
+
+
+def sandbox_uid(pid=None):
+    """The unprivileged uid a grader process gives student code: ``100000 + its pid``.
+
+    Unique among live graders (pids are), so a grader that kills what is left of its
+    sandbox user never touches another grader's student process (a batch runs many).
+    """
+    return SANDBOX_UID_BASE + (os.getpid() if pid is None else pid)
 
 
 def _is_root():
@@ -273,13 +280,7 @@ def leftovers():
     """What of this grader's sandboxes still exists: processes, cgroups, folders (strings)."""
     found = []
     if _is_root():
-        uid = sandbox_uid()
-        for pid in _pids():
-            try:
-                if os.stat(f"/proc/{pid}").st_uid == uid:
-                    found.append(f"process {pid}")
-            except OSError:
-                pass
+        found += [f"process {pid}" for pid in _running_pids_of(sandbox_uid())]
         found += [f"cgroup {c}" for c in Cgroup.leftovers(f"{TMP_PREFIX}{os.getpid()}-")]
     found += [f"sandbox {s}" for s in list(_live)]
     found += [f"folder {d}" for d in _made_dirs if os.path.exists(d)]
@@ -316,11 +317,10 @@ def kill_leftovers(uid=None):
     """SIGKILL processes of ``uid`` and, without one, our own descendants; count them."""
     killed = 0
     if uid is not None:
-        for pid in _pids():
+        for pid in _running_pids_of(uid):
             try:
-                if os.stat(f"/proc/{pid}").st_uid == uid:
-                    os.kill(pid, signal.SIGKILL)
-                    killed += 1
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
             except OSError:
                 pass
         return killed
@@ -340,6 +340,23 @@ def kill_leftovers(uid=None):
         except (psutil.Error, Exception):
             pass
     return killed
+
+
+def _running_pids_of(uid):
+    """Pids of ``uid``'s processes, zombies left out (dead: nothing runs, nothing to kill;
+    orphans of a sandbox without namespaces are reparented to us, the subreaper)."""
+    found = []
+    for pid in _pids():
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != uid:
+                continue
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            found.append(pid)
+    return found
 
 
 def _pids():
