@@ -650,6 +650,21 @@ def load_block_weights(block, seed, channels, zero_last=False):
 
 # --------------------------------------------------------------------------- shapes
 
+def _probe_forward(model, input_shape, handles):
+    """One forward pass of zeros in eval mode without gradients, for the forward ``handles``
+    (hooks) to record; then the model's mode is restored and the hooks removed."""
+    torch = _torch()
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros(input_shape, device=_first_device(model)))
+    finally:
+        model.train(was)
+        for h in handles:
+            h.remove()
+
+
 def _leaf_modules(model):
     return [(n, m) for n, m in model.named_modules() if not list(m.children())]
 
@@ -690,15 +705,7 @@ def layer_table(model, input_shape=(1, 1, 16, 16), count_fn=None, show=True):
                      "output_shape": shape, "params": params})
 
     handles = [m.register_forward_hook(hook) for _, m in _leaf_modules(model)]
-    was = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(input_shape, device=_first_device(model)))
-    finally:
-        model.train(was)
-        for h in handles:
-            h.remove()
+    _probe_forward(model, input_shape, handles)
     if show:
         header = ["layer", "type", "output shape"] + (["parameters"] if count_fn else [])
         lines = [[r["name"], r["type"], " × ".join(map(str, r["output_shape"][1:]))
@@ -913,15 +920,7 @@ def receptive_field(model, layer, input_shape=(1, 1, 16, 16)):
 
     handles = [m.register_forward_pre_hook(pre) for m in model.modules()]
     handles += [layer.register_forward_hook(post)]
-    was = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(input_shape, device=_first_device(model)))
-    finally:
-        model.train(was)
-        for h in handles:
-            h.remove()
+    _probe_forward(model, input_shape, handles)
 
     def first(v):
         return v[0] if isinstance(v, (tuple, list)) else v

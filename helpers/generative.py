@@ -21,7 +21,6 @@ functions returned.
 """
 
 import functools
-import random
 
 import numpy as np
 
@@ -69,20 +68,8 @@ def cpu_single_thread(fn):
     return wrapper
 
 
-def seed_everything(seed=0):
-    """Seed Python's ``random``, NumPy's global generator and torch (CPU and every GPU)."""
-    torch = _torch()
-    seed = int(seed)
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-
-
-def make_generator(seed=0):
-    """A CPU ``torch.Generator`` seeded with ``seed`` (tests build it where your code runs)."""
-    return _torch().Generator().manual_seed(int(seed))
+# The seeding fixtures are HW3's (one definition; tests call them by this module's name).
+from helpers.cnn import make_generator, seed_everything  # noqa: E402,F401
 
 
 def as_numpy(actual, what="output"):

@@ -70,9 +70,8 @@ class DaskRunner:
                 try:
                     record = fut.result()
                 except Exception as err:  # noqa: B902  (KilledWorker, a lost scheduler, ...)
-                    record = {"status": "failed", "results": None, "seconds": 0.0, "log": "",
-                              "reason": f"the cluster could not grade it: "
-                                        f"{type(err).__name__}: {err}"[:500]}
+                    record = job.failed(f"the cluster could not grade it: "
+                                        f"{type(err).__name__}: {err}"[:500])
                 fut.release()
                 if not self.stopped:
                     yield sub, record

@@ -110,11 +110,16 @@ def grade_one(homework, submission, timeout=None, command=None):
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if results is None:
-        return {"status": "failed", "results": None, "reason": reason, "seconds": seconds,
-                "log": log_text}
+        return failed(reason, seconds, log_text)
     status = (results.get("extra_data") or {}).get("status", "graded")
     return {"status": status, "results": results, "reason": None, "seconds": seconds,
             "log": log_text}
+
+
+def failed(reason, seconds=0.0, log=""):
+    """The record of a submission that got no valid results, with the reason."""
+    return {"status": "failed", "results": None, "reason": reason, "seconds": seconds,
+            "log": log}
 
 
 def sweep_sandboxes(grader_pid):

@@ -45,9 +45,8 @@ class LocalRunner:
                         try:
                             record = fut.result()
                         except Exception as err:  # noqa: B902  (a job must not end the batch)
-                            record = {"status": "failed", "results": None, "seconds": 0.0,
-                                      "reason": f"the grading job raised {type(err).__name__}: "
-                                                f"{err}", "log": ""}
+                            record = job.failed(
+                                f"the grading job raised {type(err).__name__}: {err}")
                         if not self.stopped:
                             yield sub, record
                     fill()
